@@ -1,0 +1,85 @@
+"""Domain values: immutable records of accounts, users and the principals that act on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from charter.domain.ids import AccountSid, UserSid
+
+
+class AccountType(StrEnum):
+    TRIAL = "Trial"
+    FULL = "Full"
+
+
+class AccountStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    CLOSED = "closed"
+
+
+class Role(StrEnum):
+    """A user's role in an account, as on Twilio's console."""
+
+    OWNER = "owner"
+    ADMINISTRATOR = "administrator"
+    DEVELOPER = "developer"
+    BILLING_MANAGER = "billing_manager"
+    SUPPORT = "support"
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A main account (`owner_account_sid == sid`) or a subaccount of one."""
+
+    sid: AccountSid
+    owner_account_sid: AccountSid
+    friendly_name: str
+    type: AccountType
+    status: AccountStatus
+    auth_token: str = field(repr=False)
+    secondary_auth_token: str | None = field(repr=False)
+    secondary_auth_token_created: datetime | None
+    date_created: datetime
+    date_updated: datetime
+
+    @property
+    def is_subaccount(self) -> bool:
+        return self.owner_account_sid != self.sid
+
+    @property
+    def main_account_sid(self) -> AccountSid:
+        return self.owner_account_sid
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A person who signs in to the console."""
+
+    sid: UserSid
+    email: str
+    password_hash: str = field(repr=False)
+    date_created: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    user_sid: UserSid
+    account_sid: AccountSid
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is acting: the resolved identity behind one request's credentials.
+
+    `kind` names the credential type ("auth_token" for AccountSid:AuthToken); `account_sid` is the
+    account whose credential it is, `main_account_sid` that account's main account.
+    """
+
+    kind: str
+    account_sid: AccountSid
+    main_account_sid: AccountSid
+    credential_id: str

@@ -1,0 +1,96 @@
+"""Wiring: the one place (besides tests) that builds storage and services from `Settings`.
+
+Used by the web application factory and by the CLI, so both run the same objects.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from charter.domain.clock import Clock, SystemClock
+from charter.domain.throttle import AuthThrottle, ThrottleLimits
+from charter.security import Cipher, new_encryption_key
+from charter.services.accounts import AccountService
+from charter.services.authn import Authenticator
+from charter.services.directory import Directory
+from charter.settings import Settings, SettingsError, decode_secret_key
+from charter.storage.changes import ChangeFollower
+from charter.storage.engine import make_engine, sqlite_path
+from charter.storage.unit_of_work import SQLUnitOfWorkFactory
+
+log = logging.getLogger("charter")
+
+
+def key_file(settings: Settings) -> Path:
+    """Where development keeps its generated key: beside the SQLite file, else the working dir."""
+    db = sqlite_path(settings.database_url)
+    return Path(db + ".key") if db else Path("charter.key")
+
+
+def load_cipher(settings: Settings) -> Cipher:
+    """The at-rest cipher: CHARTER_SECRET_KEY, or in development a key generated once and kept."""
+    if settings.secret_key is not None:
+        return Cipher(decode_secret_key(settings.secret_key.reveal()))
+    if settings.is_production:
+        raise SettingsError("CHARTER_SECRET_KEY is required in production")
+    path = key_file(settings)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(new_encryption_key() + "\n")
+        log.warning(
+            "development: generated an encryption key in %s; keep it with the database", path
+        )
+    return Cipher(decode_secret_key(path.read_text().strip()))
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    clock: Clock
+    uow: SQLUnitOfWorkFactory
+    directory: Directory
+    follower: ChangeFollower
+    throttle: AuthThrottle
+    authenticator: Authenticator
+    accounts: AccountService
+
+    async def start(self) -> None:
+        await self.follower.start()
+
+    async def stop(self) -> None:
+        await self.follower.stop()
+        await self.uow.engine.dispose()
+
+
+def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
+    clock = clock or SystemClock()
+    engine = make_engine(settings.database_url)
+    uow = SQLUnitOfWorkFactory(engine, load_cipher(settings), clock)
+    follower_ref: list[ChangeFollower] = []
+    directory = Directory(uow, trusted=lambda: follower_ref[0].healthy())
+    follower = ChangeFollower(engine, directory.invalidate, settings.cache_poll_seconds)
+    follower_ref.append(follower)
+    uow.on_commit = directory.invalidate
+    throttle = AuthThrottle(
+        ThrottleLimits(
+            settings.auth_failures_per_source,
+            settings.auth_failures_per_account,
+            settings.auth_failure_window_seconds,
+        ),
+        clock,
+    )
+    return Runtime(
+        settings=settings,
+        clock=clock,
+        uow=uow,
+        directory=directory,
+        follower=follower,
+        throttle=throttle,
+        authenticator=Authenticator(directory, throttle),
+        accounts=AccountService(uow, directory, clock),
+    )

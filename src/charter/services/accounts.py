@@ -1,0 +1,161 @@
+"""Account use cases: main accounts (operators), subaccounts, updates and auth-token rotation."""
+
+from __future__ import annotations
+
+from charter.domain import accounts as rules
+from charter.domain.clock import Clock
+from charter.domain.errors import InvalidParameter, NotFound
+from charter.domain.ids import AccountSid, UserSid, new_sid
+from charter.domain.models import (
+    Account,
+    AccountStatus,
+    AccountType,
+    Membership,
+    Principal,
+    Role,
+    User,
+)
+from charter.domain.paging import Page, PageRequest
+from charter.domain.ports import AccountFilter, UnitOfWork, UnitOfWorkFactory
+from charter.security import hash_password, new_auth_token
+from charter.services.directory import Directory
+
+
+class AccountService:
+    def __init__(self, uow: UnitOfWorkFactory, directory: Directory, clock: Clock) -> None:
+        self._uow = uow
+        self._directory = directory
+        self._clock = clock
+
+    async def create_main_account(
+        self,
+        friendly_name: str,
+        account_type: AccountType = AccountType.FULL,
+        *,
+        email: str | None = None,
+        password: str | None = None,
+    ) -> tuple[Account, User | None]:
+        """A new main account and, with `email` and `password`, its owner user (operators only)."""
+        if (email is None) != (password is None):
+            raise InvalidParameter("An owner needs both an email and a password")
+        now = self._clock.now()
+        account = rules.new_main_account(friendly_name, account_type, new_auth_token(), now)
+        user = None
+        async with self._uow() as uow:
+            await uow.accounts.add(account)
+            if email is not None and password is not None:
+                user = await self._add_owner(uow, account, email, password)
+            await uow.changes.record("account", account.sid)
+            await uow.commit()
+        return account, user
+
+    async def _add_owner(
+        self, uow: UnitOfWork, account: Account, email: str, password: str
+    ) -> User:
+        email = email.strip().lower()
+        if "@" not in email or len(email) > 254:
+            raise InvalidParameter("The email address is not valid")
+        if len(password) < 8:
+            raise InvalidParameter("The password must be at least 8 characters")
+        if await uow.users.find_by_email(email) is not None:
+            raise InvalidParameter("A user with this email address already exists")
+        user = User(UserSid(new_sid("US")), email, hash_password(password), self._clock.now())
+        await uow.users.add(user)
+        await uow.users.add_membership(Membership(user.sid, account.sid, Role.OWNER))
+        return user
+
+    async def resolve(self, principal: Principal, sid: AccountSid) -> Account:
+        """The account `sid` if `principal` may act on it; `NotFound` otherwise, so that other
+        tenants' accounts cannot be told apart from accounts that do not exist."""
+        account = await self._directory.account(sid)
+        if account is None or not rules.can_reach(principal, account):
+            raise NotFound(f"The requested resource /2010-04-01/Accounts/{sid}.json was not found")
+        return account
+
+    async def create_subaccount(self, principal: Principal, friendly_name: str | None) -> Account:
+        parent = await self.resolve(principal, principal.account_sid)
+        account = rules.new_subaccount(parent, friendly_name, new_auth_token(), self._clock.now())
+        await self._save(account, new=True)
+        return account
+
+    async def list_accounts(
+        self,
+        principal: Principal,
+        page: PageRequest,
+        friendly_name: str | None = None,
+        status: AccountStatus | None = None,
+    ) -> Page[Account]:
+        """The principal's account and, for a main account, its subaccounts."""
+        where = AccountFilter(
+            root=principal.account_sid,
+            include_subaccounts=principal.account_sid == principal.main_account_sid,
+            friendly_name=friendly_name,
+            status=status,
+        )
+        async with self._uow() as uow:
+            return await uow.accounts.list_page(where, page)
+
+    async def update(
+        self,
+        principal: Principal | None,
+        account: Account,
+        friendly_name: str | None,
+        status: AccountStatus | None,
+    ) -> Account:
+        """Rename or change status; `principal` None means an operator (CLI)."""
+        async with self._uow() as uow:
+            current = await uow.accounts.find(account.sid)
+            if current is None:  # pragma: no cover - accounts are never deleted
+                raise NotFound("The account no longer exists")
+            allowed = principal is None or rules.may_change_status(principal, current)
+            updated = rules.update_account(
+                current,
+                friendly_name=friendly_name,
+                status=status,
+                may_change_status=allowed,
+                now=self._clock.now(),
+            )
+            if updated is not current:
+                await uow.accounts.update(updated)
+                await uow.changes.record("account", updated.sid)
+                await uow.commit()
+        return updated
+
+    async def add_secondary_auth_token(self, principal: Principal) -> Account:
+        return await self._change_tokens(principal, "add")
+
+    async def remove_secondary_auth_token(self, principal: Principal) -> Account:
+        return await self._change_tokens(principal, "remove")
+
+    async def promote_secondary_auth_token(self, principal: Principal) -> Account:
+        return await self._change_tokens(principal, "promote")
+
+    async def _change_tokens(self, principal: Principal, action: str) -> Account:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            account = await uow.accounts.find(principal.account_sid)
+            if account is None:  # pragma: no cover - authenticated accounts exist
+                raise NotFound("The account no longer exists")
+            if action == "add":
+                account = rules.add_secondary_auth_token(account, new_auth_token(), now)
+            elif action == "remove":
+                account = rules.remove_secondary_auth_token(account, now)
+            else:
+                account = rules.promote_secondary_auth_token(account, now)
+            await uow.accounts.update(account)
+            await uow.changes.record("account", account.sid)
+            await uow.commit()
+        return account
+
+    async def _save(self, account: Account, *, new: bool) -> None:
+        async with self._uow() as uow:
+            if new:
+                await uow.accounts.add(account)
+            else:
+                await uow.accounts.update(account)
+            await uow.changes.record("account", account.sid)
+            await uow.commit()
+
+    async def all_accounts(self) -> list[Account]:
+        async with self._uow() as uow:
+            return list(await uow.accounts.list_all())

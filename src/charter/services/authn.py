@@ -1,0 +1,69 @@
+"""Authentication: HTTP Basic credentials turned into one `Principal`, or a refusal.
+
+An unknown account and a wrong token fail the same way, after the same digest comparisons. Every
+failure is counted by the throttle; a throttled client is told to wait (429) before its credentials
+are even looked at.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from charter.domain.accounts import is_usable
+from charter.domain.errors import AccountNotActive, AuthenticationRequired, TooManyRequests
+from charter.domain.ids import AccountSid, is_sid
+from charter.domain.models import Principal
+from charter.domain.throttle import AuthThrottle
+from charter.security import digest
+from charter.services.directory import Directory
+
+_NO_MATCH = digest("charter: no credential has this digest")
+
+
+def _failed() -> AuthenticationRequired:
+    return AuthenticationRequired("Authenticate")
+
+
+class Authenticator:
+    def __init__(self, directory: Directory, throttle: AuthThrottle) -> None:
+        self._directory = directory
+        self._throttle = throttle
+
+    async def basic(self, username: str, password: str, source: str) -> Principal:
+        """The principal behind `username:password`; raises `AuthenticationRequired` (20003),
+        `AccountNotActive` (20005) or `TooManyRequests` (20429)."""
+        wait = self._throttle.retry_after(source, username)
+        if wait is not None:
+            raise TooManyRequests(
+                "Too many failed authentication attempts; try again later",
+                headers={"Retry-After": str(wait)},
+            )
+        if is_sid(username, "AC"):
+            principal = await self._auth_token(AccountSid(username), password)
+        else:
+            principal = None
+        if principal is None:
+            self._throttle.failed(source, username)
+            raise _failed()
+        self._throttle.succeeded(source, username)
+        account = await self._directory.account(principal.account_sid)
+        main = None
+        if account is not None and account.is_subaccount:
+            main = await self._directory.account(account.owner_account_sid)
+        if account is None or not is_usable(account, main):
+            raise AccountNotActive("Account is not active")
+        return principal
+
+    async def _auth_token(self, sid: AccountSid, password: str) -> Principal | None:
+        entry = await self._directory.entry(sid)
+        candidate = digest(password)
+        primary = hmac.compare_digest(candidate, entry.primary or _NO_MATCH)
+        secondary = hmac.compare_digest(candidate, entry.secondary or _NO_MATCH)
+        if entry.account is None or not (primary or secondary):
+            return None
+        return Principal(
+            kind="auth_token",
+            account_sid=entry.account.sid,
+            main_account_sid=entry.account.main_account_sid,
+            credential_id=f"{entry.account.sid}:{'primary' if primary else 'secondary'}",
+        )

@@ -1,0 +1,79 @@
+"""The credential directory: accounts kept in memory so that authenticating costs no query.
+
+Entries are dropped when the change feed says they changed: at once on the instance that made the
+change, and within moments on every other instance (PostgreSQL NOTIFY, or the feed's poll). While
+the feed cannot be read, the directory stops trusting its memory and reads the database instead.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from charter.domain.ids import AccountSid
+from charter.domain.models import Account
+from charter.domain.ports import UnitOfWorkFactory
+from charter.security import digest
+
+_MAX_ENTRIES = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An account and the digests of its auth tokens (`None` when it does not exist)."""
+
+    account: Account | None
+    primary: bytes | None
+    secondary: bytes | None
+
+
+_MISSING = Entry(None, None, None)
+
+
+class Directory:
+    def __init__(self, uow: UnitOfWorkFactory, trusted: Callable[[], bool]) -> None:
+        self._uow = uow
+        self._trusted = trusted
+        self._entries: OrderedDict[str, Entry] = OrderedDict()
+        self._generation = 0
+
+    async def entry(self, sid: AccountSid) -> Entry:
+        """The cached entry for `sid`, loading it on a miss."""
+        trusted = self._trusted()
+        if trusted:
+            cached = self._entries.get(sid)
+            if cached is not None:
+                return cached
+        generation = self._generation
+        async with self._uow() as uow:
+            account = await uow.accounts.find(sid)
+        if account is None:
+            entry = _MISSING
+        else:
+            secondary = account.secondary_auth_token
+            entry = Entry(
+                account,
+                digest(account.auth_token),
+                None if secondary is None else digest(secondary),
+            )
+        # Store only if nothing was invalidated while we read: the read might predate the change.
+        if trusted and generation == self._generation:
+            self._entries[sid] = entry
+            if len(self._entries) > _MAX_ENTRIES:
+                self._entries.popitem(last=False)
+        return entry
+
+    async def account(self, sid: AccountSid) -> Account | None:
+        return (await self.entry(sid)).account
+
+    def invalidate(self, changes: Sequence[tuple[str, str]]) -> None:
+        """Forget the accounts named in `changes` (entity "account")."""
+        self._generation += 1
+        for entity, key in changes:
+            if entity == "account":
+                self._entries.pop(key, None)
+
+    def clear(self) -> None:
+        self._generation += 1
+        self._entries.clear()

@@ -1,0 +1,101 @@
+"""One transaction per command: repositories sharing a session, committed together or not at all.
+
+After a successful commit, the change-feed keys written in the transaction are handed to the
+`on_commit` callback, so this instance drops its cached copies at once; other instances learn of
+the change from the feed (and, on PostgreSQL, from NOTIFY).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from charter.domain.clock import Clock
+from charter.security import Cipher
+from charter.storage.repositories import SQLAccountRepo, SQLChangeFeed, SQLUserRepo
+
+OnCommit = Callable[[Sequence[tuple[str, str]]], None]
+
+
+class SQLUnitOfWork:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        cipher: Cipher,
+        clock: Clock,
+        is_postgres: bool,
+        on_commit: OnCommit | None,
+    ) -> None:
+        self._sessions = sessions
+        self._cipher = cipher
+        self._clock = clock
+        self._is_postgres = is_postgres
+        self._on_commit = on_commit
+        self._session: AsyncSession | None = None
+        self._accounts: SQLAccountRepo | None = None
+        self._users: SQLUserRepo | None = None
+        self._changes: SQLChangeFeed | None = None
+
+    @property
+    def accounts(self) -> SQLAccountRepo:
+        assert self._accounts is not None  # noqa: S101 - only inside `async with`
+        return self._accounts
+
+    @property
+    def users(self) -> SQLUserRepo:
+        assert self._users is not None  # noqa: S101 - only inside `async with`
+        return self._users
+
+    @property
+    def changes(self) -> SQLChangeFeed:
+        assert self._changes is not None  # noqa: S101 - only inside `async with`
+        return self._changes
+
+    async def __aenter__(self) -> SQLUnitOfWork:
+        session = self._sessions()
+        self._session = session
+        self._accounts = SQLAccountRepo(session, self._cipher)
+        self._users = SQLUserRepo(session)
+        self._changes = SQLChangeFeed(session, self._clock.now(), self._is_postgres)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._session is not None  # noqa: S101 - entered before exit
+        try:
+            await self._session.rollback()
+        finally:
+            await self._session.close()
+            self._session = None
+
+    async def commit(self) -> None:
+        assert self._session is not None  # noqa: S101 - only inside `async with`
+        await self._session.commit()
+        if self._on_commit is not None and self.changes.keys:
+            self._on_commit(list(self.changes.keys))
+            self.changes.keys.clear()
+
+
+class SQLUnitOfWorkFactory:
+    """Makes units of work over one engine."""
+
+    def __init__(
+        self, engine: AsyncEngine, cipher: Cipher, clock: Clock, on_commit: OnCommit | None = None
+    ) -> None:
+        self.engine = engine
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self._cipher = cipher
+        self._clock = clock
+        self._is_postgres = engine.dialect.name == "postgresql"
+        self.on_commit = on_commit
+
+    def __call__(self) -> SQLUnitOfWork:
+        return SQLUnitOfWork(
+            self._sessions, self._cipher, self._clock, self._is_postgres, self.on_commit
+        )

@@ -1,0 +1,4 @@
+"""The HTTP surface: Starlette, the Twilio wire format, authentication and the route table.
+
+The only package that imports Starlette.
+"""

@@ -1,0 +1,10 @@
+"""Twilio-compatible REST operations, one module per resource; `operations()` lists them all."""
+
+from __future__ import annotations
+
+from charter.web.api import accounts, auth_tokens
+from charter.web.routing import Operation
+
+
+def operations() -> list[Operation]:
+    return [*accounts.OPERATIONS, *auth_tokens.OPERATIONS]

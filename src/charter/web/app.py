@@ -1,0 +1,91 @@
+"""The ASGI application: `create_app(settings)` wires the runtime, the route table and errors."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from charter.domain.clock import Clock
+from charter.domain.errors import DomainError
+from charter.runtime import Runtime, build_runtime
+from charter.settings import Settings
+from charter.web import api, errors
+from charter.web.openapi import docs_page, openapi_document
+from charter.web.routing import build_routes
+
+log = logging.getLogger("charter")
+
+_PAGE_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
+    """The whole HTTP surface for `settings`. The schema must already be migrated."""
+    settings.validate()
+    runtime = build_runtime(settings, clock)
+    operations = api.operations()
+    document = openapi_document(operations, settings.public_url)
+    reference = docs_page(operations)
+
+    async def healthz(request: Request) -> Response:
+        ready = runtime.follower.healthy()
+        return JSONResponse({"status": "ok" if ready else "starting"}, 200 if ready else 503)
+
+    async def openapi(request: Request) -> Response:
+        return JSONResponse(document)
+
+    async def docs(request: Request) -> Response:
+        return HTMLResponse(reference, headers=_PAGE_HEADERS)
+
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/docs", docs, methods=["GET"]),
+        *build_routes(operations),
+    ]
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if not settings.is_production:
+            log.warning("Charter is running in development mode (CHARTER_ENV=development)")
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={
+            DomainError: errors.on_domain_error,
+            HTTPException: errors.on_http_exception,
+            Exception: errors.on_unexpected,
+        },
+    )
+    app.state.runtime = runtime
+    return app
+
+
+def app_from_env() -> Starlette:
+    """Factory for `uvicorn --factory` (what `charter serve --workers N` runs in each worker)."""
+    return create_app(Settings.from_env(os.environ))
+
+
+def runtime_of(app: Starlette) -> Runtime:
+    runtime: Runtime = app.state.runtime
+    return runtime

@@ -1,0 +1,135 @@
+"""The route table: each `Operation` declares method, path, permission, parameter and response
+types and its handler once; the table drives routing, authentication, the account-in-the-path
+check and the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from charter.domain.errors import AuthenticationRequired
+from charter.domain.ids import parse_account_sid
+from charter.domain.models import Account, Principal
+from charter.runtime import Runtime
+from charter.web.errors import JSON_HEADERS
+from charter.web.twilio import decode_pairs, form_pairs, validate_params
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """What a handler gets: the request, the runtime, who is acting, on which account, with what."""
+
+    request: Request
+    runtime: Runtime
+    principal: Principal | None
+    account: Account | None
+    params: Any
+    query_pairs: list[tuple[str, str]]
+
+    @property
+    def acting(self) -> Principal:
+        assert self.principal is not None  # noqa: S101 - only authenticated operations ask
+        return self.principal
+
+    @property
+    def target(self) -> Account:
+        assert self.account is not None  # noqa: S101 - only {AccountSid} operations ask
+        return self.account
+
+
+Handler = Callable[[Call], Awaitable[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    method: str
+    path: str
+    name: str
+    summary: str
+    handler: Handler
+    params: type[BaseModel] | None = None
+    response: Any = None
+    status: int = 200
+    auth: bool = True
+    permission: str | None = None
+    list_key: str | None = None
+    tags: Sequence[str] = field(default_factory=tuple)
+
+
+def parse_basic(header: str | None) -> tuple[str, str]:
+    """(username, password) from a strictly decoded `Authorization: Basic` header."""
+    if not header or not header[:6].lower() == "basic ":
+        raise AuthenticationRequired("Authenticate")
+    try:
+        decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise AuthenticationRequired("Authenticate") from None
+    username, sep, password = decoded.partition(":")
+    if not sep or not username:
+        raise AuthenticationRequired("Authenticate")
+    return username, password
+
+
+async def authenticate(request: Request, runtime: Runtime) -> Principal:
+    username, password = parse_basic(request.headers.get("authorization"))
+    source = request.client.host if request.client else "unknown"
+    return await runtime.authenticator.basic(username, password, source)
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    return Response(
+        json.dumps(body, separators=(",", ":")),
+        status_code=status,
+        headers=JSON_HEADERS,
+        media_type="application/json",
+    )
+
+
+def _endpoint(operations: dict[str, Operation]) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        op = operations[method]
+        runtime: Runtime = request.app.state.runtime
+        principal = await authenticate(request, runtime) if op.auth else None
+        account = None
+        raw_sid = request.path_params.get("AccountSid")
+        if raw_sid is not None and principal is not None:
+            account = await runtime.accounts.resolve(principal, parse_account_sid(raw_sid))
+        query = decode_pairs(request.scope["query_string"])
+        if method in ("POST", "PUT"):
+            pairs = await form_pairs(request, runtime.settings.max_body_bytes)
+        else:
+            pairs = query
+        params = validate_params(op.params, pairs) if op.params is not None else None
+        result = await op.handler(Call(request, runtime, principal, account, params, query))
+        if isinstance(result, Response):
+            return result
+        if result is None:
+            return Response(status_code=204, headers=JSON_HEADERS)
+        return json_response(result, op.status)
+
+    return endpoint
+
+
+def build_routes(operations: Sequence[Operation]) -> list[Route]:
+    """One Starlette route per path, dispatching on method (others get Twilio's 405 body)."""
+    by_path: dict[str, dict[str, Operation]] = {}
+    for op in operations:
+        methods = by_path.setdefault(op.path, {})
+        if op.method in methods:
+            raise ValueError(f"{op.method} {op.path} is declared twice")
+        methods[op.method] = op
+    return [
+        Route(path, _endpoint(methods), methods=list(methods), name=path)
+        for path, methods in by_path.items()
+    ]
