@@ -66,8 +66,8 @@ class Settings:
         metadata=_doc(
             "CHARTER_ENV",
             "development",
-            "`development` (says so at start, allows loopback callbacks and the test clock) or "
-            "`production` (refuses unsafe settings).",
+            "`development` (says so at start and only warns about unsafe settings) or "
+            "`production` (refuses to start with them).",
         ),
     )
     database_url: str = field(
@@ -84,8 +84,8 @@ class Settings:
         metadata=_doc(
             "CHARTER_SECRET_KEY",
             "(development: generated once and kept beside the database)",
-            "32 random bytes, base64url-encoded, that encrypt auth tokens and signing keys at "
-            "rest. Required in production.",
+            "32 random bytes, base64url-encoded, that encrypt at rest the secrets Charter must "
+            "read back (auth tokens). Required in production.",
         ),
     )
     public_url: str = field(
@@ -103,15 +103,6 @@ class Settings:
             "CHARTER_ERROR_DOCS_URL",
             "https://www.twilio.com/docs/errors",
             "Base of the `more_info` link in error bodies (`{base}/{code}`).",
-        ),
-    )
-    test_clock: bool = field(
-        default=False,
-        metadata=_doc(
-            "CHARTER_TEST_CLOCK",
-            "0",
-            "`1` lets tests move the server's clock through `/_charter/clock`. Refused in "
-            "production.",
         ),
     )
     max_body_bytes: int = field(
@@ -192,8 +183,6 @@ class Settings:
             found.append("CHARTER_PUBLIC_URL is not an https URL")
         if self.database_url.startswith("sqlite") and self.workers > 1:
             found.append("SQLite cannot be shared by several worker processes safely")
-        if self.test_clock:
-            found.append("CHARTER_TEST_CLOCK lets anyone move the server's clock")
         return found
 
     def validate(self) -> None:
@@ -221,12 +210,6 @@ def _convert(name: str, env: str, raw: str) -> object:
     if name == "secret_key":
         decode_secret_key(raw)
         return Secret(raw)
-    if name == "test_clock":
-        if raw.lower() in ("1", "true", "yes", "on"):
-            return True
-        if raw.lower() in ("0", "false", "no", "off"):
-            return False
-        raise SettingsError(f"{env} must be 0 or 1")
     if name in (
         "max_body_bytes",
         "auth_failures_per_source",
@@ -259,3 +242,12 @@ def _convert(name: str, env: str, raw: str) -> object:
             raise SettingsError(f"{env} must start with sqlite: or postgresql:")
         return raw
     return raw  # pragma: no cover - every field is handled above
+
+
+def settings_table() -> str:
+    """The Markdown table of every setting, as `docs/configuration.md` shows it."""
+    lines = ["| Variable | Default | Meaning |", "|---|---|---|"]
+    for f in fields(Settings):
+        doc: Setting = f.metadata["doc"]
+        lines.append(f"| `{doc.env}` | `{doc.default}` | {doc.meaning} |")
+    return "\n".join(lines) + "\n"

@@ -47,16 +47,32 @@ def accounts() -> None:
 @click.option("--type", "account_type", type=click.Choice(["Full", "Trial"]), default="Full")
 @click.option("--email", help="Also create the owner user who signs in to the console.")
 @click.option("--password", help="The owner's password (with --email).")
+@click.option("--sid", help="A fixed account SID (development only: deterministic test set-ups).")
+@click.option("--auth-token", help="A fixed auth token, 32 hex characters (development only).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def create(
-    friendly_name: str, account_type: str, email: str | None, password: str | None, as_json: bool
+    friendly_name: str,
+    account_type: str,
+    email: str | None,
+    password: str | None,
+    sid: str | None,
+    auth_token: str | None,
+    as_json: bool,
 ) -> None:
     """Create a main account; prints its SID and auth token."""
     settings = load_settings()
+    if (sid or auth_token) and settings.is_production:
+        raise click.ClickException("--sid and --auth-token are refused in production")
+    fixed_sid = parse_account_sid(sid) if sid else None
 
     async def work(runtime: Runtime) -> tuple[Account, str | None]:
         account, user = await runtime.accounts.create_main_account(
-            friendly_name, AccountType(account_type), email=email, password=password
+            friendly_name,
+            AccountType(account_type),
+            email=email,
+            password=password,
+            fixed_sid=fixed_sid,
+            fixed_auth_token=auth_token,
         )
         return account, None if user is None else user.email
 

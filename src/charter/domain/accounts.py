@@ -30,18 +30,30 @@ def check_friendly_name(name: str) -> str:
     return name
 
 
+def check_auth_token(token: str) -> str:
+    """An auth token of Twilio's shape: 32 lower-case hex characters."""
+    if len(token) != 32 or any(c not in "0123456789abcdef" for c in token):
+        raise InvalidParameter("An auth token must be 32 lower-case hex characters")
+    return token
+
+
 def new_main_account(
-    friendly_name: str, account_type: AccountType, auth_token: str, now: datetime
+    friendly_name: str,
+    account_type: AccountType,
+    auth_token: str,
+    now: datetime,
+    *,
+    sid: AccountSid | None = None,
 ) -> Account:
-    """A main account: its own owner, active, with one auth token."""
-    sid = AccountSid(new_sid("AC"))
+    """A main account: its own owner, active, with one auth token (`sid` fixed or random)."""
+    sid = sid or AccountSid(new_sid("AC"))
     return Account(
         sid=sid,
         owner_account_sid=sid,
         friendly_name=check_friendly_name(friendly_name),
         type=account_type,
         status=AccountStatus.ACTIVE,
-        auth_token=auth_token,
+        auth_token=check_auth_token(auth_token),
         secondary_auth_token=None,
         secondary_auth_token_created=None,
         date_created=now,

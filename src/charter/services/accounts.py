@@ -34,14 +34,23 @@ class AccountService:
         *,
         email: str | None = None,
         password: str | None = None,
+        fixed_sid: AccountSid | None = None,
+        fixed_auth_token: str | None = None,
     ) -> tuple[Account, User | None]:
-        """A new main account and, with `email` and `password`, its owner user (operators only)."""
+        """A new main account and, with `email` and `password`, its owner user (operators only).
+
+        `fixed_sid` and `fixed_auth_token` give deterministic credentials for test set-ups; the
+        CLI allows them in development only.
+        """
         if (email is None) != (password is None):
             raise InvalidParameter("An owner needs both an email and a password")
         now = self._clock.now()
-        account = rules.new_main_account(friendly_name, account_type, new_auth_token(), now)
+        token = new_auth_token() if fixed_auth_token is None else fixed_auth_token
+        account = rules.new_main_account(friendly_name, account_type, token, now, sid=fixed_sid)
         user = None
         async with self._uow() as uow:
+            if fixed_sid is not None and await uow.accounts.find(fixed_sid) is not None:
+                raise InvalidParameter(f"Account {fixed_sid} already exists")
             await uow.accounts.add(account)
             if email is not None and password is not None:
                 user = await self._add_owner(uow, account, email, password)

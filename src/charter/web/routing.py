@@ -80,10 +80,14 @@ def parse_basic(header: str | None) -> tuple[str, str]:
     return username, password
 
 
+def client_address(request: Request) -> str:
+    """The peer address the throttle counts by (proxies' X-Forwarded-For is not trusted)."""
+    return request.client.host if request.client else "unknown"
+
+
 async def authenticate(request: Request, runtime: Runtime) -> Principal:
     username, password = parse_basic(request.headers.get("authorization"))
-    source = request.client.host if request.client else "unknown"
-    return await runtime.authenticator.basic(username, password, source)
+    return await runtime.authenticator.basic(username, password, client_address(request))
 
 
 def json_response(body: Any, status: int = 200) -> Response:
