@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
@@ -92,7 +92,7 @@ async def authenticate(request: Request, runtime: Runtime) -> Principal:
 
 def json_response(body: Any, status: int = 200) -> Response:
     return Response(
-        json.dumps(body, separators=(",", ":")),
+        orjson.dumps(body),
         status_code=status,
         headers=JSON_HEADERS,
         media_type="application/json",
