@@ -16,6 +16,7 @@ from charter.security import Cipher, new_encryption_key
 from charter.services.accounts import AccountService
 from charter.services.authn import Authenticator
 from charter.services.directory import Directory
+from charter.services.keys import KeyService
 from charter.settings import Settings, SettingsError, decode_secret_key
 from charter.storage.changes import ChangeFollower
 from charter.storage.engine import make_engine, sqlite_path
@@ -58,6 +59,7 @@ class Runtime:
     throttle: AuthThrottle
     authenticator: Authenticator
     accounts: AccountService
+    keys: KeyService
 
     async def start(self) -> None:
         await self.follower.start()
@@ -93,4 +95,5 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
         throttle=throttle,
         authenticator=Authenticator(directory, throttle),
         accounts=AccountService(uow, directory, clock),
+        keys=KeyService(uow, clock),
     )

@@ -5,10 +5,12 @@ DomainError
 ├── InvalidParameter (400, 20001)
 │   ├── ConstraintViolation (400, 70001)
 │   ├── InvalidSid (400, 70002)
+│   │   └── InvalidPermission (400, 70002)
 │   ├── SubaccountCannotHaveSubaccounts (400, 21101)
 │   └── AccountClosed (400, 20001)
 ├── AuthenticationRequired (401, 20003)
 │   └── AccountNotActive (401, 20005)
+├── PermissionMissing (401, 70051)
 ├── NotFound (404, 20404)
 ├── MethodNotAllowed (405, 20004)
 ├── RequestTooLarge (413, 20001)
@@ -74,6 +76,17 @@ class AccountNotActive(AuthenticationRequired):
     """Raised when the credentials are right but their account is suspended or closed."""
 
     code = 20005
+
+
+class PermissionMissing(DomainError):
+    """Raised when a restricted credential lacks the permission a request needs."""
+
+    code = 70051
+    status = 401
+
+
+class InvalidPermission(InvalidSid):
+    """Raised when a policy names a permission that does not exist (Twilio: 70002)."""
 
 
 class NotFound(DomainError):

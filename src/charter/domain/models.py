@@ -54,6 +54,26 @@ class Account:
         return self.owner_account_sid
 
 
+class KeyType(StrEnum):
+    STANDARD = "standard"
+    MAIN = "main"
+    RESTRICTED = "restricted"
+
+
+@dataclass(frozen=True, slots=True)
+class APIKey:
+    """An API key (`SK…`). Its secret is shown once; only the SHA-256 digest is kept."""
+
+    sid: str
+    account_sid: AccountSid
+    friendly_name: str | None
+    key_type: KeyType
+    policy: tuple[str, ...] | None
+    secret_digest: bytes = field(repr=False)
+    date_created: datetime
+    date_updated: datetime
+
+
 @dataclass(frozen=True, slots=True)
 class User:
     """A person who signs in to the console."""
@@ -75,11 +95,14 @@ class Membership:
 class Principal:
     """Who is acting: the resolved identity behind one request's credentials.
 
-    `kind` names the credential type ("auth_token" for AccountSid:AuthToken); `account_sid` is the
-    account whose credential it is, `main_account_sid` that account's main account.
+    `kind` names the credential type: "auth_token" (AccountSid:AuthToken), "main_key",
+    "standard_key" or "restricted_key"; `account_sid` is the account whose credential it is,
+    `main_account_sid` that account's main account; `policy` the permissions a restricted
+    credential holds.
     """
 
     kind: str
     account_sid: AccountSid
     main_account_sid: AccountSid
     credential_id: str
+    policy: frozenset[str] | None = None

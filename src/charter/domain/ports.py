@@ -8,7 +8,7 @@ from types import TracebackType
 from typing import Protocol
 
 from charter.domain.ids import AccountSid
-from charter.domain.models import Account, AccountStatus, Membership, User
+from charter.domain.models import Account, AccountStatus, APIKey, Membership, User
 from charter.domain.paging import Page, PageRequest
 
 
@@ -34,6 +34,18 @@ class AccountRepo(Protocol):
     async def list_all(self) -> Sequence[Account]: ...
 
 
+class KeyRepo(Protocol):
+    async def find(self, sid: str) -> APIKey | None: ...
+
+    async def add(self, key: APIKey) -> None: ...
+
+    async def update(self, key: APIKey) -> None: ...
+
+    async def delete(self, sid: str) -> None: ...
+
+    async def list_page(self, account_sid: AccountSid, page: PageRequest) -> Page[APIKey]: ...
+
+
 class UserRepo(Protocol):
     async def find_by_email(self, email: str) -> User | None: ...
 
@@ -55,6 +67,9 @@ class UnitOfWork(Protocol):
 
     @property
     def accounts(self) -> AccountRepo: ...
+
+    @property
+    def keys(self) -> KeyRepo: ...
 
     @property
     def users(self) -> UserRepo: ...

@@ -40,7 +40,10 @@ class Authenticator:
             )
         if is_sid(username, "AC"):
             principal = await self._auth_token(AccountSid(username), password)
+        elif is_sid(username, "SK"):
+            principal = await self._api_key(username, password)
         else:
+            hmac.compare_digest(digest(password), _NO_MATCH)  # same work as a wrong secret
             principal = None
         if principal is None:
             self._throttle.failed(source, username)
@@ -53,6 +56,22 @@ class Authenticator:
         if account is None or not is_usable(account, main):
             raise AccountNotActive("Account is not active")
         return principal
+
+    async def _api_key(self, sid: str, secret: str) -> Principal | None:
+        key = await self._directory.key(sid)
+        matches = hmac.compare_digest(digest(secret), key.secret_digest if key else _NO_MATCH)
+        if key is None or not matches:
+            return None
+        account = await self._directory.account(key.account_sid)
+        if account is None:  # pragma: no cover - keys are deleted with their account
+            return None
+        return Principal(
+            kind=f"{key.key_type.value}_key",
+            account_sid=account.sid,
+            main_account_sid=account.main_account_sid,
+            credential_id=key.sid,
+            policy=None if key.policy is None else frozenset(key.policy),
+        )
 
     async def _auth_token(self, sid: AccountSid, password: str) -> Principal | None:
         entry = await self._directory.entry(sid)

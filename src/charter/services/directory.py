@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from charter.domain.ids import AccountSid
-from charter.domain.models import Account
+from charter.domain.models import Account, APIKey
 from charter.domain.ports import UnitOfWorkFactory
 from charter.security import digest
 
@@ -29,6 +29,7 @@ class Entry:
 
 
 _MISSING = Entry(None, None, None)
+_NO_KEY: tuple[APIKey | None] = (None,)
 
 
 class Directory:
@@ -36,6 +37,7 @@ class Directory:
         self._uow = uow
         self._trusted = trusted
         self._entries: OrderedDict[str, Entry] = OrderedDict()
+        self._keys: OrderedDict[str, tuple[APIKey | None]] = OrderedDict()
         self._generation = 0
 
     async def entry(self, sid: AccountSid) -> Entry:
@@ -67,13 +69,32 @@ class Directory:
     async def account(self, sid: AccountSid) -> Account | None:
         return (await self.entry(sid)).account
 
+    async def key(self, sid: str) -> APIKey | None:
+        """The API key `sid` (its secret's digest included), loading it on a miss."""
+        trusted = self._trusted()
+        if trusted:
+            cached = self._keys.get(sid)
+            if cached is not None:
+                return cached[0]
+        generation = self._generation
+        async with self._uow() as uow:
+            key = await uow.keys.find(sid)
+        if trusted and generation == self._generation:
+            self._keys[sid] = _NO_KEY if key is None else (key,)
+            if len(self._keys) > _MAX_ENTRIES:
+                self._keys.popitem(last=False)
+        return key
+
     def invalidate(self, changes: Sequence[tuple[str, str]]) -> None:
-        """Forget the accounts named in `changes` (entity "account")."""
+        """Forget the accounts ("account") and keys ("key") named in `changes`."""
         self._generation += 1
         for entity, key in changes:
             if entity == "account":
                 self._entries.pop(key, None)
+            elif entity == "key":
+                self._keys.pop(key, None)
 
     def clear(self) -> None:
         self._generation += 1
         self._entries.clear()
+        self._keys.clear()

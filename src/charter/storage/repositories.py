@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, text, update
+from sqlalchemy import Select, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charter.domain.errors import InvalidParameter
 from charter.domain.ids import AccountSid, UserSid
-from charter.domain.models import Account, AccountStatus, AccountType, Membership, Role, User
+from charter.domain.models import (
+    Account,
+    AccountStatus,
+    AccountType,
+    APIKey,
+    KeyType,
+    Membership,
+    Role,
+    User,
+)
 from charter.domain.paging import Page, PageRequest
 from charter.domain.ports import AccountFilter
 from charter.security import Cipher
-from charter.storage.tables import AccountRow, ChangeRow, MembershipRow, UserRow
+from charter.storage.tables import AccountRow, APIKeyRow, ChangeRow, MembershipRow, UserRow
 
 
 def _token_context(sid: str, column: str) -> str:
@@ -128,6 +138,57 @@ async def paginate(
     )
     has_prev = len(rows) > page.size
     return list(reversed(rows[: page.size])), True, has_prev
+
+
+class SQLKeyRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    @staticmethod
+    def _to_domain(row: APIKeyRow) -> APIKey:
+        return APIKey(
+            sid=row.sid,
+            account_sid=AccountSid(row.account_sid),
+            friendly_name=row.friendly_name,
+            key_type=KeyType(row.key_type),
+            policy=None if row.policy is None else tuple(json.loads(row.policy)),
+            secret_digest=row.secret_digest,
+            date_created=row.date_created,
+            date_updated=row.date_updated,
+        )
+
+    @staticmethod
+    def _values(key: APIKey) -> dict[str, object]:
+        return {
+            "account_sid": key.account_sid,
+            "friendly_name": key.friendly_name,
+            "key_type": key.key_type.value,
+            "policy": None if key.policy is None else json.dumps(list(key.policy)),
+            "secret_digest": key.secret_digest,
+            "date_created": key.date_created,
+            "date_updated": key.date_updated,
+        }
+
+    async def find(self, sid: str) -> APIKey | None:
+        row = await self._session.scalar(select(APIKeyRow).where(APIKeyRow.sid == sid))
+        return None if row is None else self._to_domain(row)
+
+    async def add(self, key: APIKey) -> None:
+        self._session.add(APIKeyRow(sid=key.sid, **self._values(key)))
+        await self._session.flush()
+
+    async def update(self, key: APIKey) -> None:
+        await self._session.execute(
+            update(APIKeyRow).where(APIKeyRow.sid == key.sid).values(**self._values(key))
+        )
+
+    async def delete(self, sid: str) -> None:
+        await self._session.execute(delete(APIKeyRow).where(APIKeyRow.sid == sid))
+
+    async def list_page(self, account_sid: AccountSid, page: PageRequest) -> Page[APIKey]:
+        query = select(APIKeyRow).where(APIKeyRow.account_sid == account_sid)
+        rows, has_next, has_prev = await paginate(self._session, query, APIKeyRow, page)
+        return Page([self._to_domain(r) for r in rows], has_next, has_prev)
 
 
 class SQLUserRepo:

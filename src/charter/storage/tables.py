@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -70,6 +71,22 @@ class AccountRow(Base):
     auth_token_enc: Mapped[str] = mapped_column(Text)
     secondary_auth_token_enc: Mapped[str | None] = mapped_column(Text)
     secondary_auth_token_created: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    date_created: Mapped[datetime] = mapped_column(UTCDateTime)
+    date_updated: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class APIKeyRow(Base):
+    __tablename__ = "api_keys"
+
+    seq: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    sid: Mapped[str] = mapped_column(String(34), unique=True)
+    account_sid: Mapped[str] = mapped_column(
+        String(34), ForeignKey("accounts.sid", ondelete="CASCADE"), index=True
+    )
+    friendly_name: Mapped[str | None] = mapped_column(String(64))
+    key_type: Mapped[str] = mapped_column(String(16))
+    policy: Mapped[str | None] = mapped_column(Text)
+    secret_digest: Mapped[bytes] = mapped_column(LargeBinary(32))
     date_created: Mapped[datetime] = mapped_column(UTCDateTime)
     date_updated: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from charter.domain.clock import Clock
 from charter.security import Cipher
-from charter.storage.repositories import SQLAccountRepo, SQLChangeFeed, SQLUserRepo
+from charter.storage.repositories import SQLAccountRepo, SQLChangeFeed, SQLKeyRepo, SQLUserRepo
 
 OnCommit = Callable[[Sequence[tuple[str, str]]], None]
 
@@ -36,12 +36,18 @@ class SQLUnitOfWork:
         self._session: AsyncSession | None = None
         self._accounts: SQLAccountRepo | None = None
         self._users: SQLUserRepo | None = None
+        self._keys: SQLKeyRepo | None = None
         self._changes: SQLChangeFeed | None = None
 
     @property
     def accounts(self) -> SQLAccountRepo:
         assert self._accounts is not None  # noqa: S101 - only inside `async with`
         return self._accounts
+
+    @property
+    def keys(self) -> SQLKeyRepo:
+        assert self._keys is not None  # noqa: S101 - only inside `async with`
+        return self._keys
 
     @property
     def users(self) -> SQLUserRepo:
@@ -58,6 +64,7 @@ class SQLUnitOfWork:
         self._session = session
         self._accounts = SQLAccountRepo(session, self._cipher)
         self._users = SQLUserRepo(session)
+        self._keys = SQLKeyRepo(session)
         self._changes = SQLChangeFeed(session, self._clock.now(), self._is_postgres)
         return self
 

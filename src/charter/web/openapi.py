@@ -53,7 +53,7 @@ def _list_schema(key: str, item: dict[str, Any], path: str) -> dict[str, Any]:
 def _operation(op: Operation) -> dict[str, Any]:
     doc: dict[str, Any] = {"operationId": op.name, "summary": op.summary, "tags": list(op.tags)}
     if op.permission:
-        doc["x-twilio-permission"] = op.permission
+        doc["x-twilio-permission"] = op.permission.name
     if op.auth:
         doc["security"] = [{"accountSid_authToken": []}]
     names = re.findall(r"{(\w+)}", op.path)
@@ -120,7 +120,8 @@ def docs_page(operations: Sequence[Operation]) -> str:
         rows.append(
             f"<tr><td><code>{op.method}</code></td><td><code>{html.escape(op.path)}</code></td>"
             f"<td>{html.escape(op.summary)}</td><td>{params}</td>"
-            f"<td><code>{html.escape(op.permission or '')}</code></td><td>{op.status}</td></tr>"
+            f"<td><code>{html.escape(op.permission.name if op.permission else '')}</code></td>"
+            f"<td>{op.status}</td></tr>"
         )
     return (
         "<!doctype html><html lang=en><head><meta charset=utf-8><title>Charter API</title>"

@@ -20,6 +20,7 @@ from starlette.routing import Route
 from charter.domain.errors import AuthenticationRequired
 from charter.domain.ids import parse_account_sid
 from charter.domain.models import Account, Principal
+from charter.domain.permissions import Permission, authorize
 from charter.runtime import Runtime
 from charter.web.errors import JSON_HEADERS
 from charter.web.twilio import decode_pairs, form_pairs, validate_params
@@ -61,7 +62,7 @@ class Operation:
     response: Any = None
     status: int = 200
     auth: bool = True
-    permission: str | None = None
+    permission: Permission | None = None
     list_key: str | None = None
     tags: Sequence[str] = field(default_factory=tuple)
 
@@ -90,6 +91,11 @@ async def authenticate(request: Request, runtime: Runtime) -> Principal:
     return await runtime.authenticator.basic(username, password, client_address(request))
 
 
+def base_url(call: Call) -> str:
+    """Scheme and host the client used, for absolute links back to this server."""
+    return str(call.request.base_url).rstrip("/")
+
+
 def json_response(body: Any, status: int = 200) -> Response:
     return Response(
         orjson.dumps(body),
@@ -105,6 +111,8 @@ def _endpoint(operations: dict[str, Operation]) -> Callable[[Request], Awaitable
         op = operations[method]
         runtime: Runtime = request.app.state.runtime
         principal = await authenticate(request, runtime) if op.auth else None
+        if principal is not None and op.permission is not None:
+            authorize(principal, op.permission)
         account = None
         raw_sid = request.path_params.get("AccountSid")
         if raw_sid is not None and principal is not None:

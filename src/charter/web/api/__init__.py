@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from charter.web.api import accounts, auth_tokens
+from charter.web.api import accounts, auth_tokens, keys
 from charter.web.routing import Operation
 
 
 def operations() -> list[Operation]:
-    return [*accounts.OPERATIONS, *auth_tokens.OPERATIONS]
+    return [*accounts.OPERATIONS, *auth_tokens.OPERATIONS, *keys.OPERATIONS]

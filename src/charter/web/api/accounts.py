@@ -7,6 +7,7 @@ from typing import Any, Literal
 from typing_extensions import TypedDict
 
 from charter.domain.models import Account, AccountStatus
+from charter.domain.permissions import ACCOUNTS
 from charter.web.routing import Call, Operation
 from charter.web.twilio import PagingParams, Params, list_envelope, rfc2822
 
@@ -117,7 +118,7 @@ OPERATIONS = [
         CreateAccountParams,
         AccountJSON,
         status=201,
-        permission="/twilio/iam/accounts/create",
+        permission=ACCOUNTS["create"],
         tags=("Accounts",),
     ),
     Operation(
@@ -129,7 +130,7 @@ OPERATIONS = [
         ListAccountParams,
         AccountJSON,
         list_key="accounts",
-        permission="/twilio/iam/accounts/list",
+        permission=ACCOUNTS["list"],
         tags=("Accounts",),
     ),
     Operation(
@@ -140,7 +141,7 @@ OPERATIONS = [
         fetch_account,
         None,
         AccountJSON,
-        permission="/twilio/iam/accounts/read",
+        permission=ACCOUNTS["read"],
         tags=("Accounts",),
     ),
     Operation(
@@ -151,7 +152,7 @@ OPERATIONS = [
         update_account,
         UpdateAccountParams,
         AccountJSON,
-        permission="/twilio/iam/accounts/update",
+        permission=ACCOUNTS["update"],
         tags=("Accounts",),
     ),
 ]

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing_extensions import TypedDict
 
-from charter.web.routing import Call, Operation
+from charter.domain.permissions import AUTH_TOKENS
+from charter.web.routing import Call, Operation, base_url
 from charter.web.twilio import iso8601
 
 SECONDARY = "/v1/AuthTokens/Secondary"
@@ -37,7 +38,7 @@ async def create_secondary(call: Call) -> SecondaryAuthTokenJSON:
         "date_created": iso8601(account.secondary_auth_token_created),
         "date_updated": iso8601(account.date_updated),
         "secondary_auth_token": account.secondary_auth_token,
-        "url": call.runtime.settings.public_url + SECONDARY,
+        "url": base_url(call) + SECONDARY,
     }
 
 
@@ -52,7 +53,7 @@ async def promote(call: Call) -> AuthTokenPromotionJSON:
         "auth_token": account.auth_token,
         "date_created": iso8601(account.date_created),
         "date_updated": iso8601(account.date_updated),
-        "url": call.runtime.settings.public_url + PROMOTE,
+        "url": base_url(call) + PROMOTE,
     }
 
 
@@ -66,6 +67,7 @@ OPERATIONS = [
         None,
         SecondaryAuthTokenJSON,
         status=201,
+        permission=AUTH_TOKENS["create"],
         tags=("AuthTokens",),
     ),
     Operation(
@@ -77,6 +79,7 @@ OPERATIONS = [
         None,
         None,
         status=204,
+        permission=AUTH_TOKENS["delete"],
         tags=("AuthTokens",),
     ),
     Operation(
@@ -87,6 +90,7 @@ OPERATIONS = [
         promote,
         None,
         AuthTokenPromotionJSON,
+        permission=AUTH_TOKENS["update"],
         tags=("AuthTokens",),
     ),
 ]

@@ -1,0 +1,98 @@
+"""The permission catalogue and the authorization decision.
+
+Permissions are Twilio's strings, `/twilio/{product}/{resource}/{action}` with actions `read` (one
+instance), `list` (the collection), `create`, `update`, `delete`, and `*` for all of a resource's
+grantable actions. Every route names one permission from here (`charter.web.api`), so this one table
+serves restricted keys now and OAuth policies, Connect's get-all/post-all and consent text later.
+
+Some actions exist for routing and docs only and can never be granted (`grantable=False`): managing
+accounts, keys and auth tokens is reserved to the auth token and main keys, as on Twilio.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from charter.domain.errors import AuthenticationRequired, PermissionMissing
+from charter.domain.models import Principal
+
+READ, LIST, CREATE, UPDATE, DELETE = "read", "list", "create", "update", "delete"
+
+FULL_CREDENTIALS = frozenset({"auth_token", "main_key"})
+
+
+@dataclass(frozen=True, slots=True)
+class Permission:
+    product: str
+    resource: str
+    action: str
+    grantable: bool = True
+    billable: bool = False
+
+    @property
+    def name(self) -> str:
+        return f"/twilio/{self.product}/{self.resource}/{self.action}"
+
+    @property
+    def wildcard(self) -> str:
+        return f"/twilio/{self.product}/{self.resource}/*"
+
+    @property
+    def is_management(self) -> bool:
+        """Accounts, keys and auth tokens: never reachable by standard keys (Twilio: 20003)."""
+        return self.product == "iam"
+
+
+def _resource(
+    product: str,
+    resource: str,
+    grantable: tuple[str, ...],
+    reserved: tuple[str, ...] = (),
+    billable: tuple[str, ...] = (),
+) -> dict[str, Permission]:
+    perms = {a: Permission(product, resource, a, True, a in billable) for a in grantable}
+    perms |= {a: Permission(product, resource, a, False, a in billable) for a in reserved}
+    return perms
+
+
+ALL_ACTIONS = (READ, LIST, CREATE, UPDATE, DELETE)
+
+ACCOUNTS = _resource("iam", "accounts", (READ, LIST), reserved=(CREATE, UPDATE))
+API_KEYS = _resource("iam", "api-keys", (READ, LIST), reserved=(CREATE, UPDATE, DELETE))
+AUTH_TOKENS = _resource("iam", "auth-tokens", (), reserved=(CREATE, UPDATE, DELETE))
+
+CATALOGUE: tuple[Permission, ...] = tuple(
+    p for table in (ACCOUNTS, API_KEYS, AUTH_TOKENS) for p in table.values()
+)
+
+
+def grantable_names() -> frozenset[str]:
+    """Every string a policy may contain: grantable permissions and their resources' `*`."""
+    names = {p.name for p in CATALOGUE if p.grantable}
+    names |= {p.wildcard for p in CATALOGUE if p.grantable}
+    return frozenset(names)
+
+
+def authorize(principal: Principal, permission: Permission) -> None:
+    """Allow `principal` to use `permission`, or raise.
+
+    Auth tokens and main keys may do everything. Standard keys may do everything but manage
+    accounts, keys and auth tokens (`AuthenticationRequired`, 20003, as Twilio answers).
+    Restricted keys may do only what their policy grants (`PermissionMissing`, 70051).
+    """
+    if principal.kind in FULL_CREDENTIALS:
+        return
+    if principal.kind == "standard_key":
+        if permission.is_management:
+            raise AuthenticationRequired("Authenticate")
+        return
+    if principal.kind == "restricted_key":
+        policy = principal.policy or frozenset()
+        if permission.grantable and (permission.name in policy or permission.wildcard in policy):
+            return
+        if not permission.grantable:
+            raise AuthenticationRequired("Authenticate")
+        raise PermissionMissing(
+            f"Authorization Error: required permission {permission.name.lstrip('/')} is missing"
+        )
+    raise AuthenticationRequired("Authenticate")  # pragma: no cover - every kind is handled
