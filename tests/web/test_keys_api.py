@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -17,14 +18,14 @@ def _auth(account: Account) -> tuple[str, str]:
     return (account.sid, account.auth_token)
 
 
-def _create_2010(client: TestClient, account: Account, name: str | None = "k") -> dict:
+def _create_2010(client: TestClient, account: Account, name: str | None = "k") -> Any:
     data = {} if name is None else {"FriendlyName": name}
     r = client.post(f"/2010-04-01/Accounts/{account.sid}/Keys.json", data=data, auth=_auth(account))
     assert r.status_code == 201, r.text
     return r.json()
 
 
-def _create_iam(client: TestClient, account: Account, **form: str) -> dict:
+def _create_iam(client: TestClient, account: Account, **form: str) -> Any:
     r = client.post("/v1/Keys", data={"AccountSid": account.sid, **form}, auth=_auth(account))
     assert r.status_code == 201, r.text
     return r.json()
