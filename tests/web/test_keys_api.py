@@ -271,3 +271,21 @@ def test_malformed_key_sid_is_70002(client: TestClient) -> None:
     r = client.get("/v1/Keys/SKnothex", auth=_auth(account))
     assert r.status_code == 400
     assert r.json()["code"] == 70002
+
+
+def test_permissions_doc_is_generated_from_the_route_table() -> None:
+    from pathlib import Path
+
+    from charter.web.api import operations
+    from charter.web.openapi import permissions_table
+
+    doc = (Path(__file__).parents[2] / "docs" / "permissions.md").read_text()
+    assert permissions_table(operations()) in doc
+
+
+def test_every_route_names_a_catalogue_permission() -> None:
+    from charter.domain.permissions import CATALOGUE
+    from charter.web.api import operations
+
+    for op in operations():
+        assert op.permission in CATALOGUE, op.name

@@ -133,3 +133,20 @@ def docs_page(operations: Sequence[Operation]) -> str:
         + "".join(rows)
         + "</table></body></html>"
     )
+
+
+def permissions_table(operations: Sequence[Operation]) -> str:
+    """The Markdown table in `docs/permissions.md`: every route and the permission it needs."""
+    lines = [
+        "| Permission | Grantable | Method | Path |",
+        "|---|---|---|---|",
+    ]
+    ordered = sorted(
+        (op for op in operations if op.permission is not None),
+        key=lambda op: (op.permission.name if op.permission else "", op.path, op.method),
+    )
+    for op in ordered:
+        assert op.permission is not None  # noqa: S101 - filtered above
+        grantable = "yes" if op.permission.grantable else "no (auth token or main key)"
+        lines.append(f"| `{op.permission.name}` | {grantable} | {op.method} | `{op.path}` |")
+    return "\n".join(lines) + "\n"
