@@ -10,11 +10,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from charter.domain.billing import PriceList
 from charter.domain.clock import Clock, SystemClock
+from charter.domain.errors import InvalidParameter
 from charter.domain.throttle import AuthThrottle, ThrottleLimits
 from charter.security import Cipher, new_encryption_key
 from charter.services.accounts import AccountService
 from charter.services.authn import Authenticator
+from charter.services.billing import BillingService
 from charter.services.directory import Directory
 from charter.services.keys import KeyService
 from charter.settings import Settings, SettingsError, decode_secret_key
@@ -60,6 +63,7 @@ class Runtime:
     authenticator: Authenticator
     accounts: AccountService
     keys: KeyService
+    billing: BillingService
 
     async def start(self) -> None:
         await self.follower.start()
@@ -86,6 +90,11 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
         ),
         clock,
     )
+    try:
+        prices = PriceList.from_json(settings.price_list) if settings.price_list else PriceList()
+    except InvalidParameter as exc:
+        raise SettingsError(f"CHARTER_PRICE_LIST: {exc.message}") from None
+    billing = BillingService(uow, clock, prices)
     return Runtime(
         settings=settings,
         clock=clock,
@@ -94,6 +103,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
         follower=follower,
         throttle=throttle,
         authenticator=Authenticator(directory, throttle),
-        accounts=AccountService(uow, directory, clock),
+        accounts=AccountService(uow, directory, clock, billing),
         keys=KeyService(uow, clock),
+        billing=billing,
     )

@@ -144,6 +144,15 @@ class Settings:
             "by other instances (PostgreSQL also pushes changes at once with LISTEN/NOTIFY).",
         ),
     )
+    price_list: str | None = field(
+        default=None,
+        metadata=_doc(
+            "CHARTER_PRICE_LIST",
+            "(built-in list)",
+            "JSON object overriding prices and starting balances with decimal strings, e.g. "
+            '`{"sms_segment": "0.0079", "full_starting_balance": "20"}`; see docs/billing.md.',
+        ),
+    )
     workers: int = field(
         default=1,
         metadata=_doc(

@@ -18,13 +18,21 @@ def db() -> None:
 def upgrade(revision: str) -> None:
     """Bring the schema up to REVISION (default: the newest)."""
     settings = load_settings()
-    migrate.upgrade(settings.database_url, revision)
-    click.echo(f"database at revision {migrate.current_revision(settings.database_url)}")
+    try:
+        migrate.upgrade(settings.database_url, revision)
+        now = migrate.current_revision(settings.database_url)
+    except Exception as exc:
+        raise click.ClickException(f"cannot migrate the database: {exc}") from None
+    click.echo(f"database at revision {now}")
 
 
 @db.command("current")
 def current() -> None:
     """Show the database's revision and the newest one this Charter knows."""
     settings = load_settings()
-    click.echo(f"current: {migrate.current_revision(settings.database_url) or 'none'}")
+    try:
+        revision = migrate.current_revision(settings.database_url)
+    except Exception as exc:
+        raise click.ClickException(f"cannot open the database: {exc}") from None
+    click.echo(f"current: {revision or 'none'}")
     click.echo(f"head:    {migrate.head_revision()}")

@@ -11,6 +11,7 @@ DomainError
 ├── AuthenticationRequired (401, 20003)
 │   └── AccountNotActive (401, 20005)
 ├── PermissionMissing (401, 70051)
+├── InsufficientFunds (402, 20402)
 ├── NotFound (404, 20404)
 ├── MethodNotAllowed (405, 20004)
 ├── RequestTooLarge (413, 20001)
@@ -87,6 +88,13 @@ class PermissionMissing(DomainError):
 
 class InvalidPermission(InvalidSid):
     """Raised when a policy names a permission that does not exist (Twilio: 70002)."""
+
+
+class InsufficientFunds(DomainError):
+    """Raised when a charge would take the main account's balance below zero (Charter's 402)."""
+
+    code = 20402
+    status = 402
 
 
 class NotFound(DomainError):

@@ -61,9 +61,22 @@ ACCOUNTS = _resource("iam", "accounts", (READ, LIST), reserved=(CREATE, UPDATE))
 API_KEYS = _resource("iam", "api-keys", (READ, LIST), reserved=(CREATE, UPDATE, DELETE))
 AUTH_TOKENS = _resource("iam", "auth-tokens", (), reserved=(CREATE, UPDATE, DELETE))
 
+MESSAGES = _resource("messaging", "messages", ALL_ACTIONS, billable=(CREATE,))
+CALLS = _resource("voice", "calls", ALL_ACTIONS, billable=(CREATE,))
+RECORDINGS = _resource("voice", "recordings", (READ, LIST, DELETE))
+ACTIVE_NUMBERS = _resource("phone-numbers", "active-numbers", ALL_ACTIONS, billable=(CREATE,))
+AVAILABLE_NUMBERS = _resource("phone-numbers", "available-numbers", (LIST,))
+USAGE = _resource("billing", "usage", (READ,))
+BALANCE = _resource("billing", "balance", (READ,))  # Charter's own string: Twilio names none
+
 CATALOGUE: tuple[Permission, ...] = tuple(
-    p for table in (ACCOUNTS, API_KEYS, AUTH_TOKENS) for p in table.values()
-)
+    p
+    for table in (
+        ACCOUNTS, API_KEYS, AUTH_TOKENS, MESSAGES, CALLS, RECORDINGS, ACTIVE_NUMBERS,
+        AVAILABLE_NUMBERS, USAGE, BALANCE,
+    )
+    for p in table.values()
+)  # fmt: skip
 
 
 def grantable_names() -> frozenset[str]:

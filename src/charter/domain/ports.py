@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol
 
+from charter.domain.billing import LedgerEntry
 from charter.domain.ids import AccountSid
+from charter.domain.messaging import Message
 from charter.domain.models import Account, AccountStatus, APIKey, Membership, User
+from charter.domain.numbers import PhoneNumber
 from charter.domain.paging import Page, PageRequest
 
 
@@ -46,6 +50,82 @@ class KeyRepo(Protocol):
     async def list_page(self, account_sid: AccountSid, page: PageRequest) -> Page[APIKey]: ...
 
 
+class Ledger(Protocol):
+    """The append-only ledger and the balances kept in step with it."""
+
+    async def open_balance(self, account_sid: AccountSid) -> None: ...
+
+    async def charge(self, entry: LedgerEntry) -> None:
+        """Lower the balance by `entry.units` atomically or raise `InsufficientFunds`."""
+        ...
+
+    async def credit(self, entry: LedgerEntry) -> None: ...
+
+    async def balance(self, account_sid: AccountSid) -> int | None: ...
+
+    async def entries(
+        self, account_sid: AccountSid, start: date, end: date, as_main: bool
+    ) -> Sequence[LedgerEntry]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class NumberFilter:
+    account_sid: str
+    phone_number: str | None = None
+    friendly_name: str | None = None
+
+
+class NumberRepo(Protocol):
+    async def find(self, sid: str) -> PhoneNumber | None: ...
+
+    async def find_by_number(self, phone_number: str) -> PhoneNumber | None: ...
+
+    async def owned(self, phone_numbers: Sequence[str]) -> set[str]: ...
+
+    async def add(self, number: PhoneNumber) -> None: ...
+
+    async def update(self, number: PhoneNumber) -> None: ...
+
+    async def delete(self, sid: str) -> None: ...
+
+    async def list_page(self, where: NumberFilter, page: PageRequest) -> Page[PhoneNumber]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class MessageFilter:
+    account_sid: str
+    to: str | None = None
+    from_: str | None = None
+    sent_after: datetime | None = None  # inclusive
+    sent_before: datetime | None = None  # exclusive
+
+
+class MessageRepo(Protocol):
+    async def find(self, sid: str) -> Message | None: ...
+
+    async def add(self, message: Message) -> None: ...
+
+    async def update(self, message: Message) -> None: ...
+
+    async def delete(self, sid: str) -> None: ...
+
+    async def list_page(self, where: MessageFilter, page: PageRequest) -> Page[Message]: ...
+
+
+class Outbox(Protocol):
+    """Webhooks to deliver, written in the same transaction as what they describe."""
+
+    async def enqueue(
+        self,
+        kind: str,
+        account_sid: str,
+        url: str,
+        method: str,
+        params: dict[str, str],
+        not_before: datetime,
+    ) -> str: ...
+
+
 class UserRepo(Protocol):
     async def find_by_email(self, email: str) -> User | None: ...
 
@@ -73,6 +153,18 @@ class UnitOfWork(Protocol):
 
     @property
     def users(self) -> UserRepo: ...
+
+    @property
+    def ledger(self) -> Ledger: ...
+
+    @property
+    def numbers(self) -> NumberRepo: ...
+
+    @property
+    def messages(self) -> MessageRepo: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
 
     @property
     def changes(self) -> ChangeFeed: ...

@@ -18,14 +18,18 @@ from charter.domain.models import (
 from charter.domain.paging import Page, PageRequest
 from charter.domain.ports import AccountFilter, UnitOfWork, UnitOfWorkFactory
 from charter.security import hash_password, new_auth_token
+from charter.services.billing import BillingService
 from charter.services.directory import Directory
 
 
 class AccountService:
-    def __init__(self, uow: UnitOfWorkFactory, directory: Directory, clock: Clock) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, directory: Directory, clock: Clock, billing: BillingService
+    ) -> None:
         self._uow = uow
         self._directory = directory
         self._clock = clock
+        self._billing = billing
 
     async def create_main_account(
         self,
@@ -36,11 +40,13 @@ class AccountService:
         password: str | None = None,
         fixed_sid: AccountSid | None = None,
         fixed_auth_token: str | None = None,
+        starting_balance: int | None = None,
     ) -> tuple[Account, User | None]:
         """A new main account and, with `email` and `password`, its owner user (operators only).
 
         `fixed_sid` and `fixed_auth_token` give deterministic credentials for test set-ups; the
-        CLI allows them in development only.
+        CLI allows them in development only. `starting_balance` (units) defaults to the price
+        list's for the account type.
         """
         if (email is None) != (password is None):
             raise InvalidParameter("An owner needs both an email and a password")
@@ -52,6 +58,9 @@ class AccountService:
             if fixed_sid is not None and await uow.accounts.find(fixed_sid) is not None:
                 raise InvalidParameter(f"Account {fixed_sid} already exists")
             await uow.accounts.add(account)
+            if starting_balance is None:
+                starting_balance = self._billing.prices.starting_balance(account_type)
+            await self._billing.open_account(uow, account, starting_balance, "operator")
             if email is not None and password is not None:
                 user = await self._add_owner(uow, account, email, password)
             await uow.changes.record("account", account.sid)

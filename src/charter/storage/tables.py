@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -124,3 +125,130 @@ class ChangeRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("ix_change_feed_created_at", "created_at"),)
+
+
+class BalanceRow(Base):
+    """A main account's balance: the sum of its ledger, kept in step in the same transaction."""
+
+    __tablename__ = "balances"
+
+    account_sid: Mapped[str] = mapped_column(
+        String(34), ForeignKey("accounts.sid", ondelete="CASCADE"), primary_key=True
+    )
+    units: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+
+
+class LedgerRow(Base):
+    """Append-only: charges (positive units) and credits (negative units)."""
+
+    __tablename__ = "ledger"
+
+    id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    account_sid: Mapped[str] = mapped_column(String(34))
+    subaccount_sid: Mapped[str] = mapped_column(String(34))
+    category: Mapped[str] = mapped_column(String(32))
+    units: Mapped[int] = mapped_column(BigInteger)
+    quantity: Mapped[int] = mapped_column(Integer)
+    resource_sid: Mapped[str | None] = mapped_column(String(34))
+    actor: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(String(200))
+    date_created: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        Index("ix_ledger_account_date", "account_sid", "date_created"),
+        Index("ix_ledger_subaccount_date", "subaccount_sid", "date_created"),
+    )
+
+
+class PhoneNumberRow(Base):
+    __tablename__ = "phone_numbers"
+
+    seq: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    sid: Mapped[str] = mapped_column(String(34), unique=True)
+    account_sid: Mapped[str] = mapped_column(String(34), index=True)
+    phone_number: Mapped[str] = mapped_column(String(20), unique=True)
+    friendly_name: Mapped[str] = mapped_column(String(64))
+    iso_country: Mapped[str] = mapped_column(String(2))
+    number_type: Mapped[str] = mapped_column(String(16))
+    config: Mapped[str] = mapped_column(Text)
+    date_created: Mapped[datetime] = mapped_column(UTCDateTime)
+    date_updated: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MessageRow(Base):
+    __tablename__ = "messages"
+
+    seq: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    sid: Mapped[str] = mapped_column(String(34), unique=True)
+    account_sid: Mapped[str] = mapped_column(String(34), index=True)
+    from_number: Mapped[str] = mapped_column(String(20))
+    to_number: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    num_segments: Mapped[int] = mapped_column(Integer)
+    media_urls: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    price_units: Mapped[int | None] = mapped_column(BigInteger)
+    status_callback: Mapped[str | None] = mapped_column(Text)
+    date_created: Mapped[datetime] = mapped_column(UTCDateTime)
+    date_updated: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CallRow(Base):
+    __tablename__ = "calls"
+
+    seq: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    sid: Mapped[str] = mapped_column(String(34), unique=True)
+    account_sid: Mapped[str] = mapped_column(String(34), index=True)
+    to_number: Mapped[str] = mapped_column(String(20))
+    from_number: Mapped[str] = mapped_column(String(20))
+    phone_number_sid: Mapped[str | None] = mapped_column(String(34))
+    status: Mapped[str] = mapped_column(String(16))
+    planned_duration: Mapped[int] = mapped_column(Integer)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    price_units: Mapped[int | None] = mapped_column(BigInteger)
+    instructions: Mapped[str] = mapped_column(Text)
+    status_callback: Mapped[str | None] = mapped_column(Text)
+    record: Mapped[bool] = mapped_column(Boolean)
+    date_created: Mapped[datetime] = mapped_column(UTCDateTime)
+    date_updated: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RecordingRow(Base):
+    __tablename__ = "recordings"
+
+    seq: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    sid: Mapped[str] = mapped_column(String(34), unique=True)
+    account_sid: Mapped[str] = mapped_column(String(34), index=True)
+    call_sid: Mapped[str] = mapped_column(String(34), index=True)
+    planned_duration: Mapped[int] = mapped_column(Integer)
+    price_units: Mapped[int | None] = mapped_column(BigInteger)
+    deleted: Mapped[bool] = mapped_column(Boolean)
+    date_created: Mapped[datetime] = mapped_column(UTCDateTime)
+    date_updated: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OutboxRow(Base):
+    """Webhooks to deliver (status callbacks now; deauthorization callbacks later).
+
+    Written in the same transaction as the state they describe; `not_before` holds events that
+    describe a future moment on the simulated timeline until that moment.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    account_sid: Mapped[str] = mapped_column(String(34), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    method: Mapped[str] = mapped_column(String(8))
+    params: Mapped[str] = mapped_column(Text)
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_outbox_pending", "delivered_at", "next_attempt_at"),)

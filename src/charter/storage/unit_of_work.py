@@ -14,6 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from charter.domain.clock import Clock
 from charter.security import Cipher
+from charter.storage.comms import SQLMessageRepo, SQLNumberRepo
+from charter.storage.ledger import SQLLedger
+from charter.storage.outbox import SQLOutbox
 from charter.storage.repositories import SQLAccountRepo, SQLChangeFeed, SQLKeyRepo, SQLUserRepo
 
 OnCommit = Callable[[Sequence[tuple[str, str]]], None]
@@ -37,6 +40,10 @@ class SQLUnitOfWork:
         self._accounts: SQLAccountRepo | None = None
         self._users: SQLUserRepo | None = None
         self._keys: SQLKeyRepo | None = None
+        self._ledger: SQLLedger | None = None
+        self._numbers: SQLNumberRepo | None = None
+        self._messages: SQLMessageRepo | None = None
+        self._outbox: SQLOutbox | None = None
         self._changes: SQLChangeFeed | None = None
 
     @property
@@ -48,6 +55,26 @@ class SQLUnitOfWork:
     def keys(self) -> SQLKeyRepo:
         assert self._keys is not None  # noqa: S101 - only inside `async with`
         return self._keys
+
+    @property
+    def ledger(self) -> SQLLedger:
+        assert self._ledger is not None  # noqa: S101 - only inside `async with`
+        return self._ledger
+
+    @property
+    def numbers(self) -> SQLNumberRepo:
+        assert self._numbers is not None  # noqa: S101 - only inside `async with`
+        return self._numbers
+
+    @property
+    def messages(self) -> SQLMessageRepo:
+        assert self._messages is not None  # noqa: S101 - only inside `async with`
+        return self._messages
+
+    @property
+    def outbox(self) -> SQLOutbox:
+        assert self._outbox is not None  # noqa: S101 - only inside `async with`
+        return self._outbox
 
     @property
     def users(self) -> SQLUserRepo:
@@ -65,6 +92,10 @@ class SQLUnitOfWork:
         self._accounts = SQLAccountRepo(session, self._cipher)
         self._users = SQLUserRepo(session)
         self._keys = SQLKeyRepo(session)
+        self._ledger = SQLLedger(session)
+        self._numbers = SQLNumberRepo(session)
+        self._messages = SQLMessageRepo(session)
+        self._outbox = SQLOutbox(session, self._clock.now())
         self._changes = SQLChangeFeed(session, self._clock.now(), self._is_postgres)
         return self
 

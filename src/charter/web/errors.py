@@ -48,7 +48,10 @@ async def on_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)  # noqa: S101 - registered for HTTPException only
     error: DomainError
     if exc.status_code == 405:
-        error = MethodNotAllowed(f"Method {request.method} is not allowed on {request.url.path}")
+        error = MethodNotAllowed(
+            f"Method {request.method} is not allowed on {request.url.path}",
+            headers=exc.headers,  # Starlette's `Allow`, which RFC 9110 requires on a 405
+        )
     elif exc.status_code == 404:
         error = NotFound(f"The requested resource {request.url.path} was not found")
     else:

@@ -224,16 +224,16 @@ OPERATIONS = [
         permission=API_KEYS["list"], tags=IAM_TAGS,
     ),
     Operation(
-        "GET", "/v1/Keys/{Sid}", "FetchKey", "Fetch a key and its policy.",
+        "GET", "/v1/Keys/{Sid}", "FetchIamKey", "Fetch a key and its policy.",
         fetch_iam_key, None, IAMKeyJSON, permission=API_KEYS["read"], tags=IAM_TAGS,
     ),
     Operation(
-        "POST", "/v1/Keys/{Sid}", "UpdateKey", "Rename a key or replace a restricted key's policy.",
+        "POST", "/v1/Keys/{Sid}", "UpdateIamKey", "Rename a key or replace a restricted key's policy.",
         update_iam_key, UpdateIAMKeyParams, IAMKeyJSON,
         permission=API_KEYS["update"], tags=IAM_TAGS,
     ),
     Operation(
-        "DELETE", "/v1/Keys/{Sid}", "DeleteKey", "Delete a key; it stops working at once.",
+        "DELETE", "/v1/Keys/{Sid}", "DeleteIamKey", "Delete a key; it stops working at once.",
         delete_iam_key, None, None, status=204, permission=API_KEYS["delete"], tags=IAM_TAGS,
     ),
 ]  # fmt: skip
