@@ -20,6 +20,8 @@ from charter.services.authn import Authenticator
 from charter.services.billing import BillingService
 from charter.services.directory import Directory
 from charter.services.keys import KeyService
+from charter.services.messages import MessageService
+from charter.services.numbers import NumberService
 from charter.settings import Settings, SettingsError, decode_secret_key
 from charter.storage.changes import ChangeFollower
 from charter.storage.engine import make_engine, sqlite_path
@@ -64,6 +66,8 @@ class Runtime:
     accounts: AccountService
     keys: KeyService
     billing: BillingService
+    numbers: NumberService
+    messages: MessageService
 
     async def start(self) -> None:
         await self.follower.start()
@@ -95,6 +99,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
     except InvalidParameter as exc:
         raise SettingsError(f"CHARTER_PRICE_LIST: {exc.message}") from None
     billing = BillingService(uow, clock, prices)
+    numbers = NumberService(uow, clock, billing)
     return Runtime(
         settings=settings,
         clock=clock,
@@ -106,4 +111,6 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
         accounts=AccountService(uow, directory, clock, billing),
         keys=KeyService(uow, clock),
         billing=billing,
+        numbers=numbers,
+        messages=MessageService(uow, clock, billing, numbers),
     )

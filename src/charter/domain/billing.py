@@ -117,14 +117,15 @@ def usage_records(
     """One record per category (and `totalprice`) for entries dated within [start, end]."""
     sums: dict[str, list[int]] = {c: [0, 0, 0] for c in CATEGORIES if c != "credits"}
     for e in entries:
-        day = e.date_created.date()
-        if not start <= day <= end or e.units <= 0:
+        if e.category == "credits" or not start <= e.date_created.date() <= end:
             continue
         for key in (e.category, "totalprice"):
-            if key in sums:
+            if key not in sums:
+                continue
+            if e.units > 0:  # a charge; refunds (negative) only lower the price
                 sums[key][0] += 1
-                sums[key][1] += e.quantity if key != "totalprice" else e.units
-                sums[key][2] += e.units
+                sums[key][1] += e.units if key == "totalprice" else e.quantity
+            sums[key][2] += e.units
     return [
         UsageRecord(account_sid, c, count, usage, units, start, end)
         for c, (count, usage, units) in sums.items()

@@ -12,6 +12,7 @@ T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
+MAX_ROW_INDEX = 2**53 - 1  # JSON-safe, and far inside the 64-bit range SQL offsets allow
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,8 @@ def page_request(page_size: int | None, page: int | None, token: str | None) -> 
     number = page or 0
     if number < 0:
         raise InvalidParameter("Page must not be negative")
+    if (number + 1) * size - 1 > MAX_ROW_INDEX:
+        raise InvalidParameter("Page is too large")
     if token is None:
         return PageRequest(size=size, page=number)
     direction, sid = parse_page_token(token)

@@ -123,7 +123,10 @@ class Outbox(Protocol):
         method: str,
         params: dict[str, str],
         not_before: datetime,
+        subject_sid: str | None = None,
     ) -> str: ...
+
+    async def discard_pending(self, subject_sid: str, kind: str) -> None: ...
 
 
 class UserRepo(Protocol):

@@ -157,5 +157,7 @@ class SQLMessageRepo:
             query = query.where(MessageRow.date_created >= where.sent_after - SENT_AFTER)
         if where.sent_before is not None:
             query = query.where(MessageRow.date_created < where.sent_before - SENT_AFTER)
-        rows, has_next, has_prev = await paginate(self._session, query, MessageRow, page)
+        rows, has_next, has_prev = await paginate(
+            self._session, query, MessageRow, page, newest_first=True
+        )
         return Page([self._to_domain(r) for r in rows], has_next, has_prev)

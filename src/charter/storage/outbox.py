@@ -6,7 +6,7 @@ import json
 import uuid
 from datetime import datetime
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charter.storage.tables import OutboxRow
@@ -25,14 +25,16 @@ class SQLOutbox:
         method: str,
         params: dict[str, str],
         not_before: datetime,
+        subject_sid: str | None = None,
     ) -> str:
-        """Queue one delivery; returns its idempotent event id."""
+        """Queue one delivery about `subject_sid`; returns its idempotent event id."""
         event_id = "EV" + uuid.uuid4().hex
         await self._session.execute(
             insert(OutboxRow).values(
                 event_id=event_id,
                 kind=kind,
                 account_sid=account_sid,
+                subject_sid=subject_sid,
                 url=url,
                 method=method,
                 params=json.dumps(params, sort_keys=True),
@@ -45,3 +47,14 @@ class SQLOutbox:
             )
         )
         return event_id
+
+    async def discard_pending(self, subject_sid: str, kind: str) -> None:
+        """Drop undelivered events of `kind` about `subject_sid` (they describe a future that
+        will not happen, such as a canceled message's delivery)."""
+        await self._session.execute(
+            delete(OutboxRow).where(
+                OutboxRow.subject_sid == subject_sid,
+                OutboxRow.kind == kind,
+                OutboxRow.delivered_at.is_(None),
+            )
+        )

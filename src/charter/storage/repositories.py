@@ -112,30 +112,28 @@ async def paginate(
     query: Select[Any],
     table: Any,
     page: PageRequest,
+    newest_first: bool = False,
 ) -> tuple[list[Any], bool, bool]:
-    """Rows of `page` in insertion order, and whether rows exist after and before them."""
+    """Rows of `page` in insertion order (or newest first), and whether rows exist after and
+    before them. Cursors name the SID of the row next to the page."""
+    forward = table.seq.desc() if newest_first else table.seq
+    backward = table.seq if newest_first else table.seq.desc()
     if page.cursor_sid is None:
         rows = list(
-            await session.scalars(
-                query.order_by(table.seq).offset(page.offset).limit(page.size + 1)
-            )
+            await session.scalars(query.order_by(forward).offset(page.offset).limit(page.size + 1))
         )
         return rows[: page.size], len(rows) > page.size, page.offset > 0
     cursor = await session.scalar(select(table.seq).where(table.sid == page.cursor_sid))
     if cursor is None:
         raise InvalidParameter("Invalid PageToken")
+    beyond = table.seq < cursor if newest_first else table.seq > cursor
+    behind = table.seq > cursor if newest_first else table.seq < cursor
     if page.direction == "after":
         rows = list(
-            await session.scalars(
-                query.where(table.seq > cursor).order_by(table.seq).limit(page.size + 1)
-            )
+            await session.scalars(query.where(beyond).order_by(forward).limit(page.size + 1))
         )
         return rows[: page.size], len(rows) > page.size, True
-    rows = list(
-        await session.scalars(
-            query.where(table.seq < cursor).order_by(table.seq.desc()).limit(page.size + 1)
-        )
-    )
+    rows = list(await session.scalars(query.where(behind).order_by(backward).limit(page.size + 1)))
     has_prev = len(rows) > page.size
     return list(reversed(rows[: page.size])), True, has_prev
 

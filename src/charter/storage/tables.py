@@ -241,6 +241,7 @@ class OutboxRow(Base):
     event_id: Mapped[str] = mapped_column(String(40), unique=True)
     kind: Mapped[str] = mapped_column(String(40))
     account_sid: Mapped[str] = mapped_column(String(34), index=True)
+    subject_sid: Mapped[str | None] = mapped_column(String(34), index=True)
     url: Mapped[str] = mapped_column(Text)
     method: Mapped[str] = mapped_column(String(8))
     params: Mapped[str] = mapped_column(Text)

@@ -60,10 +60,10 @@ def iso8601(value: datetime | None) -> str | None:
 
 
 def decode_pairs(raw: bytes | str) -> list[tuple[str, str]]:
-    """Strictly decode an urlencoded string: valid UTF-8 only, at most `MAX_FIELDS` fields."""
+    """Strictly decode an urlencoded string: UTF-8 without NUL, at most `MAX_FIELDS` fields."""
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        return parse_qsl(
+        pairs = parse_qsl(
             text,
             keep_blank_values=True,
             encoding="utf-8",
@@ -74,6 +74,10 @@ def decode_pairs(raw: bytes | str) -> list[tuple[str, str]]:
         raise InvalidParameter("The request parameters are not valid UTF-8") from exc
     except ValueError as exc:
         raise InvalidParameter(f"Too many parameters (at most {MAX_FIELDS})") from exc
+    # PostgreSQL text cannot hold NUL, so one reaching a query would be a server error.
+    if any("\x00" in key or "\x00" in value for key, value in pairs):
+        raise InvalidParameter("The request parameters must not contain NUL characters")
+    return pairs
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -144,15 +148,17 @@ def page_links(
     request: PageRequest,
     base: str,
     filters: Sequence[tuple[str, str]],
+    cursor: bool = True,
 ) -> tuple[str, str, str | None, str | None]:
-    """(this, first, next, previous) page links; next/previous carry `PA`/`PB` cursor tokens."""
+    """(this, first, next, previous) page links; next/previous carry `PA`/`PB` cursor tokens,
+    or only `Page` numbers for rows without SIDs (`cursor=False`)."""
     size, number = request.size, request.page
     next_link = prev_link = None
     if page.has_next and items:
-        token = "PA" + _sid(items[-1])
+        token = ("PA" + _sid(items[-1])) if cursor else None
         next_link = f"{base}?{_query(filters, PageSize=size, Page=number + 1, PageToken=token)}"
     if page.has_previous and items and number > 0:
-        token = "PB" + _sid(items[0])
+        token = ("PB" + _sid(items[0])) if cursor else None
         prev_link = f"{base}?{_query(filters, PageSize=size, Page=number - 1, PageToken=token)}"
     this = f"{base}?{_query(filters, PageSize=size, Page=number)}"
     first = f"{base}?{_query(filters, PageSize=size, Page=0)}"
@@ -166,9 +172,10 @@ def list_envelope(
     request: PageRequest,
     path: str,
     filters: Sequence[tuple[str, str]],
+    cursor: bool = True,
 ) -> dict[str, Any]:
     """Twilio's 2010 list envelope around `items`, the serialised rows of `page`."""
-    this, first, next_uri, prev_uri = page_links(items, page, request, path, filters)
+    this, first, next_uri, prev_uri = page_links(items, page, request, path, filters, cursor)
     start = request.page * request.size
     return {
         key: items,

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from charter.web.api import accounts, auth_tokens, keys
+from charter.web.api import accounts, auth_tokens, billing, keys, messages, numbers
 from charter.web.routing import Operation
 
 
 def operations() -> list[Operation]:
-    return [*accounts.OPERATIONS, *auth_tokens.OPERATIONS, *keys.OPERATIONS]
+    return [
+        *accounts.OPERATIONS,
+        *auth_tokens.OPERATIONS,
+        *keys.OPERATIONS,
+        *numbers.OPERATIONS,
+        *messages.OPERATIONS,
+        *billing.OPERATIONS,
+    ]

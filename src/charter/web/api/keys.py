@@ -228,7 +228,8 @@ OPERATIONS = [
         fetch_iam_key, None, IAMKeyJSON, permission=API_KEYS["read"], tags=IAM_TAGS,
     ),
     Operation(
-        "POST", "/v1/Keys/{Sid}", "UpdateIamKey", "Rename a key or replace a restricted key's policy.",
+        "POST", "/v1/Keys/{Sid}", "UpdateIamKey",
+        "Rename a key or replace a restricted key's policy.",
         update_iam_key, UpdateIAMKeyParams, IAMKeyJSON,
         permission=API_KEYS["update"], tags=IAM_TAGS,
     ),

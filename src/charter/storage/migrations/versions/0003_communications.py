@@ -113,6 +113,7 @@ def upgrade() -> None:
         sa.Column("event_id", sa.String(length=40), nullable=False),
         sa.Column("kind", sa.String(length=40), nullable=False),
         sa.Column("account_sid", sa.String(length=34), nullable=False),
+        sa.Column("subject_sid", sa.String(length=34), nullable=True),
         sa.Column("url", sa.Text(), nullable=False),
         sa.Column("method", sa.String(length=8), nullable=False),
         sa.Column("params", sa.Text(), nullable=False),
@@ -130,6 +131,7 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_outbox_pending", ["delivered_at", "next_attempt_at"], unique=False
         )
+        batch_op.create_index(batch_op.f("ix_outbox_subject_sid"), ["subject_sid"], unique=False)
 
     op.create_table(
         "phone_numbers",
@@ -214,6 +216,7 @@ def downgrade() -> None:
 
     op.drop_table("phone_numbers")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_outbox_subject_sid"))
         batch_op.drop_index("ix_outbox_pending")
         batch_op.drop_index(batch_op.f("ix_outbox_account_sid"))
 
