@@ -90,9 +90,13 @@ def _request(
 
     path = re.sub(r"{(\w+)}", fill, op.path)
     form = {"AccountSid": world.owner.sid}
+    response: httpx.Response
     if op.method in ("POST", "PUT"):
-        return client.request(op.method, path, data=form, auth=cred)
-    return client.request(op.method, path, params=form if op.method == "GET" else None, auth=cred)
+        response = client.request(op.method, path, data=form, auth=cred)
+    else:
+        query = form if op.method == "GET" else None
+        response = client.request(op.method, path, params=query, auth=cred)
+    return response
 
 
 def _refused(response: httpx.Response, world: World) -> bool:
