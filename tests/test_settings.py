@@ -113,6 +113,8 @@ def test_each_variable_is_parsed_into_its_field(
         ("CHARTER_PUBLIC_URL", "https://", "CHARTER_PUBLIC_URL must be an http(s) URL"),
         ("CHARTER_ERROR_DOCS_URL", "/docs/errors", "CHARTER_ERROR_DOCS_URL must be an http(s)"),
         ("CHARTER_MAX_BODY_BYTES", "64k", "CHARTER_MAX_BODY_BYTES must be a whole number"),
+        ("CHARTER_MAX_BODY_BYTES", "1_000", "CHARTER_MAX_BODY_BYTES must be a whole number"),
+        ("CHARTER_WORKERS", " 2 ", "CHARTER_WORKERS must be a whole number"),
         ("CHARTER_MAX_BODY_BYTES", "0", "CHARTER_MAX_BODY_BYTES must be at least 1"),
         ("CHARTER_AUTH_FAILURES_PER_SOURCE", "-1", "CHARTER_AUTH_FAILURES_PER_SOURCE must be at"),
         ("CHARTER_AUTH_FAILURES_PER_ACCOUNT", "1e3", "CHARTER_AUTH_FAILURES_PER_ACCOUNT must be a"),

@@ -226,10 +226,9 @@ def _convert(name: str, env: str, raw: str) -> object:
         "auth_failure_window_seconds",
         "workers",
     ):
-        try:
-            number = int(raw)
-        except ValueError as exc:
-            raise SettingsError(f"{env} must be a whole number") from exc
+        if not raw.isascii() or not raw.removeprefix("-").isdigit():
+            raise SettingsError(f"{env} must be a whole number")
+        number = int(raw)
         if number < 1:
             raise SettingsError(f"{env} must be at least 1")
         return number

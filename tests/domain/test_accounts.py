@@ -160,6 +160,7 @@ def test_a_closed_account_cannot_be_updated(changes: dict[str, object]) -> None:
         ("tab\there", InvalidParameter, 20001),
         ("escape\x1b[31m", InvalidParameter, 20001),
         ("delete\x7f", InvalidParameter, 20001),
+        ("next-line\x85", InvalidParameter, 20001),
     ],
 )
 def test_update_refuses_a_bad_friendly_name(name: str, error: type[DomainError], code: int) -> None:

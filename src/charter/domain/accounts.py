@@ -6,6 +6,7 @@ Pure functions over `Account` values; the services layer loads and saves them.
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from datetime import datetime
 
 from charter.domain.errors import (
@@ -25,7 +26,7 @@ def check_friendly_name(name: str) -> str:
     """A friendly name of at most 64 characters, without control characters."""
     if len(name) > MAX_FRIENDLY_NAME:
         raise ConstraintViolation("FriendlyName must be at most 64 characters")
-    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+    if any(unicodedata.category(c) == "Cc" for c in name):
         raise InvalidParameter("FriendlyName must not contain control characters")
     return name
 
