@@ -11,6 +11,7 @@ from rich.table import Table
 from charter.cli.common import load_settings, run_with_runtime
 from charter.domain.ids import parse_account_sid
 from charter.domain.models import Account, AccountStatus, AccountType
+from charter.domain.money import format_units, to_units
 from charter.runtime import Runtime
 
 
@@ -49,6 +50,10 @@ def accounts() -> None:
 @click.option("--password", help="The owner's password (with --email).")
 @click.option("--sid", help="A fixed account SID (development only: deterministic test set-ups).")
 @click.option("--auth-token", help="A fixed auth token, 32 hex characters (development only).")
+@click.option(
+    "--balance",
+    help="Starting balance in USD (default: the price list's for Full or Trial accounts).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def create(
     friendly_name: str,
@@ -57,6 +62,7 @@ def create(
     password: str | None,
     sid: str | None,
     auth_token: str | None,
+    balance: str | None,
     as_json: bool,
 ) -> None:
     """Create a main account; prints its SID and auth token."""
@@ -64,6 +70,9 @@ def create(
     if (sid or auth_token) and settings.is_production:
         raise click.ClickException("--sid and --auth-token are refused in production")
     fixed_sid = parse_account_sid(sid) if sid else None
+    starting = None if balance is None else to_units(balance)
+    if starting is not None and starting < 0:
+        raise click.BadParameter("must not be negative", param_hint="--balance")
 
     async def work(runtime: Runtime) -> tuple[Account, str | None]:
         account, user = await runtime.accounts.create_main_account(
@@ -73,6 +82,7 @@ def create(
             password=password,
             fixed_sid=fixed_sid,
             fixed_auth_token=auth_token,
+            starting_balance=starting,
         )
         return account, None if user is None else user.email
 
@@ -117,3 +127,25 @@ def update(sid: str, friendly_name: str | None, status: str | None, as_json: boo
         )
 
     print_accounts([run_with_runtime(settings, work)], as_json)
+
+
+@accounts.command("add-funds")
+@click.argument("sid")
+@click.argument("amount")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def add_funds(sid: str, amount: str, as_json: bool) -> None:
+    """Credit AMOUNT (USD, up to 5 decimals) to main account SID; prints the new balance."""
+    settings = load_settings()
+    units = to_units(amount)
+
+    async def work(runtime: Runtime) -> int:
+        account = await runtime.directory.account(parse_account_sid(sid))
+        if account is None:
+            raise click.ClickException(f"no account {sid}")
+        return await runtime.billing.add_funds(account, units, "operator")
+
+    balance = format_units(run_with_runtime(settings, work))
+    if as_json:
+        click.echo(json.dumps({"account_sid": sid, "balance": balance, "currency": "USD"}))
+    else:
+        click.echo(f"Balance of {sid}: {balance} USD")
