@@ -9,6 +9,7 @@ to the row and column they belong to so a ciphertext cannot be moved elsewhere.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import secrets
@@ -81,8 +82,13 @@ def new_encryption_key() -> str:
 
 
 _hasher = PasswordHasher()
-# Verified against when no user matches, so an unknown email costs the same as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when no user matches, so an unknown email costs what a wrong password
+    does; made on first use rather than at import (argon2 takes a noticeable moment)."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def hash_password(password: str) -> str:
@@ -93,6 +99,8 @@ def hash_password(password: str) -> str:
 def verify_password(password: str, password_hash: str | None) -> bool:
     """True when `password` matches; with no hash, spends the same time and returns False."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return (
+            _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        )
     except (VerificationError, InvalidHashError):
         return False

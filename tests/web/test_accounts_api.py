@@ -251,3 +251,31 @@ def test_suspended_main_account_blocks_its_subaccounts(client: TestClient, cli_r
     r = client.get(f"/2010-04-01/Accounts/{sub.sid}.json", auth=(sub.sid, sub.auth_token))
     assert r.status_code == 401
     assert r.json()["code"] == 20005
+
+
+def test_page_token_of_another_tenant_is_as_invalid_as_an_unknown_one(client: TestClient) -> None:
+    mine = make_account(client, "Mine")
+    other = make_account(client, "Other")
+    auth = (mine.sid, mine.auth_token)
+    foreign = client.get(f"/2010-04-01/Accounts.json?PageToken=PA{other.sid}", auth=auth)
+    unknown = client.get(f"/2010-04-01/Accounts.json?PageToken=PAAC{'0' * 32}", auth=auth)
+    assert foreign.status_code == unknown.status_code == 400
+    assert foreign.json() == unknown.json()
+
+
+def test_sid_hex_is_case_insensitive_in_basic_auth_as_in_paths(client: TestClient) -> None:
+    account = make_account(client)
+    upper = account.sid[:2] + account.sid[2:].upper()
+    r = client.get(f"/2010-04-01/Accounts/{upper}.json", auth=(upper, account.auth_token))
+    assert r.status_code == 200
+    assert r.json()["sid"] == account.sid
+
+
+def test_huge_page_numbers_are_400_not_500(client: TestClient) -> None:
+    account = make_account(client)
+    r = client.get(
+        "/2010-04-01/Accounts.json?Page=99999999999999999999",
+        auth=(account.sid, account.auth_token),
+    )
+    assert r.status_code == 400
+    assert r.json()["code"] == 20001

@@ -32,6 +32,8 @@ class Authenticator:
     async def basic(self, username: str, password: str, source: str) -> Principal:
         """The principal behind `username:password`; raises `AuthenticationRequired` (20003),
         `AccountNotActive` (20005) or `TooManyRequests` (20429)."""
+        if len(username) == 34:  # SIDs are case-insensitive in their hex part, as in paths
+            username = username[:2] + username[2:].lower()
         wait = self._throttle.retry_after(source, username)
         if wait is not None:
             raise TooManyRequests(

@@ -123,7 +123,11 @@ async def paginate(
             await session.scalars(query.order_by(forward).offset(page.offset).limit(page.size + 1))
         )
         return rows[: page.size], len(rows) > page.size, page.offset > 0
-    cursor = await session.scalar(select(table.seq).where(table.sid == page.cursor_sid))
+    # The cursor row must be one the query could return: a SID from another tenant is as
+    # invalid as an unknown one.
+    cursor = await session.scalar(
+        query.with_only_columns(table.seq).where(table.sid == page.cursor_sid)
+    )
     if cursor is None:
         raise InvalidParameter("Invalid PageToken")
     beyond = table.seq < cursor if newest_first else table.seq > cursor
