@@ -22,6 +22,7 @@ from charter.services.directory import Directory
 from charter.services.keys import KeyService
 from charter.services.messages import MessageService
 from charter.services.numbers import NumberService
+from charter.services.voice import CallService, RecordingService
 from charter.settings import Settings, SettingsError, decode_secret_key
 from charter.storage.changes import ChangeFollower
 from charter.storage.engine import make_engine, sqlite_path
@@ -68,6 +69,8 @@ class Runtime:
     billing: BillingService
     numbers: NumberService
     messages: MessageService
+    calls: CallService
+    recordings: RecordingService
 
     async def start(self) -> None:
         await self.follower.start()
@@ -113,4 +116,6 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
         billing=billing,
         numbers=numbers,
         messages=MessageService(uow, clock, billing, numbers),
+        calls=CallService(uow, clock, billing, numbers),
+        recordings=RecordingService(uow, clock),
     )

@@ -13,7 +13,7 @@ DOCS = "https://www.twilio.com/docs/errors"
 
 
 @pytest.mark.parametrize(
-    "path", ["/nope", "/2010-04-01/Accounts", "/2010-04-01/Accounts/AC1/Calls.json", "/v1/Nothing"]
+    "path", ["/nope", "/2010-04-01/Accounts", "/2010-04-01/Accounts/AC1/Queues.json", "/v1/Nothing"]
 )
 def test_an_unknown_path_is_twilios_404(client: TestClient, path: str) -> None:
     r = client.get(path)

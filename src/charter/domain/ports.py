@@ -14,6 +14,7 @@ from charter.domain.messaging import Message
 from charter.domain.models import Account, AccountStatus, APIKey, Membership, User
 from charter.domain.numbers import PhoneNumber
 from charter.domain.paging import Page, PageRequest
+from charter.domain.voice import Call, Recording
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,60 @@ class MessageRepo(Protocol):
     async def list_page(self, where: MessageFilter, page: PageRequest) -> Page[Message]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class CallFilter:
+    """Which calls a list shows; status and time ranges are judged on the timeline at `now`."""
+
+    account_sid: str
+    now: datetime
+    to: str | None = None
+    from_: str | None = None
+    status: str | None = None
+    parent_call_sid: str | None = None  # Charter's calls have no parent: any value matches none
+    started_after: datetime | None = None  # inclusive
+    started_before: datetime | None = None  # exclusive
+    ended_after: datetime | None = None  # inclusive
+    ended_before: datetime | None = None  # exclusive
+
+
+class CallRepo(Protocol):
+    async def find(self, sid: str) -> Call | None: ...
+
+    async def add(self, call: Call) -> None: ...
+
+    async def update(self, call: Call, if_status: str | None = None) -> bool:
+        """Save `call`; with `if_status`, only while the stored status is still that one
+        (False when it is not, so two concurrent changes cannot both refund)."""
+        ...
+
+    async def delete(self, sid: str) -> None: ...
+
+    async def list_page(self, where: CallFilter, page: PageRequest) -> Page[Call]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingFilter:
+    """Recordings that exist at `now` (started, not deleted), narrowed by call and creation."""
+
+    account_sid: str
+    now: datetime
+    call_sid: str | None = None
+    created_after: datetime | None = None  # inclusive
+    created_before: datetime | None = None  # exclusive
+
+
+class RecordingRepo(Protocol):
+    async def find(self, sid: str) -> Recording | None: ...
+
+    async def for_call(self, call_sid: str) -> Sequence[Recording]: ...
+
+    async def add(self, recording: Recording) -> None: ...
+
+    async def update(self, recording: Recording) -> None: ...
+
+    async def list_page(self, where: RecordingFilter, page: PageRequest) -> Page[Recording]: ...
+
+
 class Outbox(Protocol):
     """Webhooks to deliver, written in the same transaction as what they describe."""
 
@@ -126,7 +181,9 @@ class Outbox(Protocol):
         subject_sid: str | None = None,
     ) -> str: ...
 
-    async def discard_pending(self, subject_sid: str, kind: str) -> None: ...
+    async def discard_pending(
+        self, subject_sid: str, kind: str, after: datetime | None = None
+    ) -> None: ...
 
 
 class UserRepo(Protocol):
@@ -165,6 +222,12 @@ class UnitOfWork(Protocol):
 
     @property
     def messages(self) -> MessageRepo: ...
+
+    @property
+    def calls(self) -> CallRepo: ...
+
+    @property
+    def recordings(self) -> RecordingRepo: ...
 
     @property
     def outbox(self) -> Outbox: ...

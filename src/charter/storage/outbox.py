@@ -48,13 +48,17 @@ class SQLOutbox:
         )
         return event_id
 
-    async def discard_pending(self, subject_sid: str, kind: str) -> None:
+    async def discard_pending(
+        self, subject_sid: str, kind: str, after: datetime | None = None
+    ) -> None:
         """Drop undelivered events of `kind` about `subject_sid` (they describe a future that
-        will not happen, such as a canceled message's delivery)."""
-        await self._session.execute(
-            delete(OutboxRow).where(
-                OutboxRow.subject_sid == subject_sid,
-                OutboxRow.kind == kind,
-                OutboxRow.delivered_at.is_(None),
-            )
+        will not happen, such as a canceled message's delivery); with `after`, only those due
+        after that moment (events already due describe what did happen)."""
+        query = delete(OutboxRow).where(
+            OutboxRow.subject_sid == subject_sid,
+            OutboxRow.kind == kind,
+            OutboxRow.delivered_at.is_(None),
         )
+        if after is not None:
+            query = query.where(OutboxRow.not_before > after)
+        await self._session.execute(query)

@@ -18,6 +18,7 @@ from charter.storage.comms import SQLMessageRepo, SQLNumberRepo
 from charter.storage.ledger import SQLLedger
 from charter.storage.outbox import SQLOutbox
 from charter.storage.repositories import SQLAccountRepo, SQLChangeFeed, SQLKeyRepo, SQLUserRepo
+from charter.storage.voice import SQLCallRepo, SQLRecordingRepo
 
 OnCommit = Callable[[Sequence[tuple[str, str]]], None]
 
@@ -43,6 +44,8 @@ class SQLUnitOfWork:
         self._ledger: SQLLedger | None = None
         self._numbers: SQLNumberRepo | None = None
         self._messages: SQLMessageRepo | None = None
+        self._calls: SQLCallRepo | None = None
+        self._recordings: SQLRecordingRepo | None = None
         self._outbox: SQLOutbox | None = None
         self._changes: SQLChangeFeed | None = None
 
@@ -72,6 +75,16 @@ class SQLUnitOfWork:
         return self._messages
 
     @property
+    def calls(self) -> SQLCallRepo:
+        assert self._calls is not None  # noqa: S101 - only inside `async with`
+        return self._calls
+
+    @property
+    def recordings(self) -> SQLRecordingRepo:
+        assert self._recordings is not None  # noqa: S101 - only inside `async with`
+        return self._recordings
+
+    @property
     def outbox(self) -> SQLOutbox:
         assert self._outbox is not None  # noqa: S101 - only inside `async with`
         return self._outbox
@@ -95,6 +108,8 @@ class SQLUnitOfWork:
         self._ledger = SQLLedger(session)
         self._numbers = SQLNumberRepo(session)
         self._messages = SQLMessageRepo(session)
+        self._calls = SQLCallRepo(session)
+        self._recordings = SQLRecordingRepo(session)
         self._outbox = SQLOutbox(session, self._clock.now())
         self._changes = SQLChangeFeed(session, self._clock.now(), self._is_postgres)
         return self

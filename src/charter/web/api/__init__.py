@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from charter.web.api import accounts, auth_tokens, billing, keys, messages, numbers
+from charter.web.api import (
+    accounts,
+    auth_tokens,
+    billing,
+    calls,
+    keys,
+    messages,
+    numbers,
+    recordings,
+)
 from charter.web.routing import Operation
 
 
@@ -13,5 +22,7 @@ def operations() -> list[Operation]:
         *keys.OPERATIONS,
         *numbers.OPERATIONS,
         *messages.OPERATIONS,
+        *calls.OPERATIONS,
+        *recordings.OPERATIONS,
         *billing.OPERATIONS,
     ]
