@@ -5,23 +5,20 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import select
 
 from charter.domain.messaging import SENT_AFTER, Message
 from charter.domain.numbers import PhoneNumber
 from charter.domain.paging import Page, PageRequest
 from charter.domain.ports import MessageFilter, NumberFilter
-from charter.storage.repositories import paginate
+from charter.storage.sid_repo import SidRepo
 from charter.storage.tables import MessageRow, PhoneNumberRow
 
 
-class SQLNumberRepo:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class SQLNumberRepo(SidRepo[PhoneNumber]):
+    row = PhoneNumberRow
 
-    @staticmethod
-    def _to_domain(row: PhoneNumberRow) -> PhoneNumber:
+    def to_domain(self, row: PhoneNumberRow) -> PhoneNumber:
         return PhoneNumber(
             sid=row.sid,
             account_sid=row.account_sid,
@@ -34,8 +31,7 @@ class SQLNumberRepo:
             date_updated=row.date_updated,
         )
 
-    @staticmethod
-    def _values(n: PhoneNumber) -> dict[str, object]:
+    def values(self, n: PhoneNumber) -> dict[str, object]:
         return {
             "account_sid": n.account_sid,
             "phone_number": n.phone_number,
@@ -47,15 +43,11 @@ class SQLNumberRepo:
             "date_updated": n.date_updated,
         }
 
-    async def find(self, sid: str) -> PhoneNumber | None:
-        row = await self._session.scalar(select(PhoneNumberRow).where(PhoneNumberRow.sid == sid))
-        return None if row is None else self._to_domain(row)
-
     async def find_by_number(self, phone_number: str) -> PhoneNumber | None:
         row = await self._session.scalar(
             select(PhoneNumberRow).where(PhoneNumberRow.phone_number == phone_number)
         )
-        return None if row is None else self._to_domain(row)
+        return None if row is None else self.to_domain(row)
 
     async def owned(self, phone_numbers: Sequence[str]) -> set[str]:
         if not phone_numbers:
@@ -67,36 +59,19 @@ class SQLNumberRepo:
         )
         return set(rows)
 
-    async def add(self, number: PhoneNumber) -> None:
-        self._session.add(PhoneNumberRow(sid=number.sid, **self._values(number)))
-        await self._session.flush()
-
-    async def update(self, number: PhoneNumber) -> None:
-        await self._session.execute(
-            update(PhoneNumberRow)
-            .where(PhoneNumberRow.sid == number.sid)
-            .values(**self._values(number))
-        )
-
-    async def delete(self, sid: str) -> None:
-        await self._session.execute(delete(PhoneNumberRow).where(PhoneNumberRow.sid == sid))
-
     async def list_page(self, where: NumberFilter, page: PageRequest) -> Page[PhoneNumber]:
         query = select(PhoneNumberRow).where(PhoneNumberRow.account_sid == where.account_sid)
         if where.phone_number is not None:
             query = query.where(PhoneNumberRow.phone_number == where.phone_number)
         if where.friendly_name is not None:
             query = query.where(PhoneNumberRow.friendly_name == where.friendly_name)
-        rows, has_next, has_prev = await paginate(self._session, query, PhoneNumberRow, page)
-        return Page([self._to_domain(r) for r in rows], has_next, has_prev)
+        return await self.page(query, page)
 
 
-class SQLMessageRepo:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class SQLMessageRepo(SidRepo[Message]):
+    row = MessageRow
 
-    @staticmethod
-    def _to_domain(row: MessageRow) -> Message:
+    def to_domain(self, row: MessageRow) -> Message:
         return Message(
             sid=row.sid,
             account_sid=row.account_sid,
@@ -112,8 +87,7 @@ class SQLMessageRepo:
             date_updated=row.date_updated,
         )
 
-    @staticmethod
-    def _values(m: Message) -> dict[str, object]:
+    def values(self, m: Message) -> dict[str, object]:
         return {
             "account_sid": m.account_sid,
             "from_number": m.from_,
@@ -128,22 +102,6 @@ class SQLMessageRepo:
             "date_updated": m.date_updated,
         }
 
-    async def find(self, sid: str) -> Message | None:
-        row = await self._session.scalar(select(MessageRow).where(MessageRow.sid == sid))
-        return None if row is None else self._to_domain(row)
-
-    async def add(self, message: Message) -> None:
-        self._session.add(MessageRow(sid=message.sid, **self._values(message)))
-        await self._session.flush()
-
-    async def update(self, message: Message) -> None:
-        await self._session.execute(
-            update(MessageRow).where(MessageRow.sid == message.sid).values(**self._values(message))
-        )
-
-    async def delete(self, sid: str) -> None:
-        await self._session.execute(delete(MessageRow).where(MessageRow.sid == sid))
-
     async def list_page(self, where: MessageFilter, page: PageRequest) -> Page[Message]:
         query = select(MessageRow).where(MessageRow.account_sid == where.account_sid)
         if where.to is not None:
@@ -157,7 +115,4 @@ class SQLMessageRepo:
             query = query.where(MessageRow.date_created >= where.sent_after - SENT_AFTER)
         if where.sent_before is not None:
             query = query.where(MessageRow.date_created < where.sent_before - SENT_AFTER)
-        rows, has_next, has_prev = await paginate(
-            self._session, query, MessageRow, page, newest_first=True
-        )
-        return Page([self._to_domain(r) for r in rows], has_next, has_prev)
+        return await self.page(query, page, newest_first=True)

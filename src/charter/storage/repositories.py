@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Select, delete, func, select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charter.domain.errors import InvalidParameter
 from charter.domain.ids import AccountSid, UserSid
 from charter.domain.models import (
     Account,
@@ -25,6 +23,7 @@ from charter.domain.models import (
 from charter.domain.paging import Page, PageRequest
 from charter.domain.ports import AccountFilter
 from charter.security import Cipher
+from charter.storage.sid_repo import SidRepo, paginate
 from charter.storage.tables import AccountRow, APIKeyRow, ChangeRow, MembershipRow, UserRow
 
 
@@ -107,47 +106,10 @@ class SQLAccountRepo:
         return Page([self._to_domain(r) for r in rows], has_next, has_prev)
 
 
-async def paginate(
-    session: AsyncSession,
-    query: Select[Any],
-    table: Any,
-    page: PageRequest,
-    newest_first: bool = False,
-) -> tuple[list[Any], bool, bool]:
-    """Rows of `page` in insertion order (or newest first), and whether rows exist after and
-    before them. Cursors name the SID of the row next to the page."""
-    forward = table.seq.desc() if newest_first else table.seq
-    backward = table.seq if newest_first else table.seq.desc()
-    if page.cursor_sid is None:
-        rows = list(
-            await session.scalars(query.order_by(forward).offset(page.offset).limit(page.size + 1))
-        )
-        return rows[: page.size], len(rows) > page.size, page.offset > 0
-    # The cursor row must be one the query could return: a SID from another tenant is as
-    # invalid as an unknown one.
-    cursor = await session.scalar(
-        query.with_only_columns(table.seq).where(table.sid == page.cursor_sid)
-    )
-    if cursor is None:
-        raise InvalidParameter("Invalid PageToken")
-    beyond = table.seq < cursor if newest_first else table.seq > cursor
-    behind = table.seq > cursor if newest_first else table.seq < cursor
-    if page.direction == "after":
-        rows = list(
-            await session.scalars(query.where(beyond).order_by(forward).limit(page.size + 1))
-        )
-        return rows[: page.size], len(rows) > page.size, True
-    rows = list(await session.scalars(query.where(behind).order_by(backward).limit(page.size + 1)))
-    has_prev = len(rows) > page.size
-    return list(reversed(rows[: page.size])), True, has_prev
+class SQLKeyRepo(SidRepo[APIKey]):
+    row = APIKeyRow
 
-
-class SQLKeyRepo:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    @staticmethod
-    def _to_domain(row: APIKeyRow) -> APIKey:
+    def to_domain(self, row: APIKeyRow) -> APIKey:
         return APIKey(
             sid=row.sid,
             account_sid=AccountSid(row.account_sid),
@@ -159,8 +121,7 @@ class SQLKeyRepo:
             date_updated=row.date_updated,
         )
 
-    @staticmethod
-    def _values(key: APIKey) -> dict[str, object]:
+    def values(self, key: APIKey) -> dict[str, object]:
         return {
             "account_sid": key.account_sid,
             "friendly_name": key.friendly_name,
@@ -171,26 +132,9 @@ class SQLKeyRepo:
             "date_updated": key.date_updated,
         }
 
-    async def find(self, sid: str) -> APIKey | None:
-        row = await self._session.scalar(select(APIKeyRow).where(APIKeyRow.sid == sid))
-        return None if row is None else self._to_domain(row)
-
-    async def add(self, key: APIKey) -> None:
-        self._session.add(APIKeyRow(sid=key.sid, **self._values(key)))
-        await self._session.flush()
-
-    async def update(self, key: APIKey) -> None:
-        await self._session.execute(
-            update(APIKeyRow).where(APIKeyRow.sid == key.sid).values(**self._values(key))
-        )
-
-    async def delete(self, sid: str) -> None:
-        await self._session.execute(delete(APIKeyRow).where(APIKeyRow.sid == sid))
-
     async def list_page(self, account_sid: AccountSid, page: PageRequest) -> Page[APIKey]:
         query = select(APIKeyRow).where(APIKeyRow.account_sid == account_sid)
-        rows, has_next, has_prev = await paginate(self._session, query, APIKeyRow, page)
-        return Page([self._to_domain(r) for r in rows], has_next, has_prev)
+        return await self.page(query, page)
 
 
 class SQLUserRepo:

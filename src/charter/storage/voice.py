@@ -12,13 +12,12 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, false, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, and_, false, select
 
 from charter.domain.paging import Page, PageRequest
 from charter.domain.ports import CallFilter, RecordingFilter
 from charter.domain.voice import ANSWERED_AFTER, RINGING_AFTER, Call, Instructions, Recording
-from charter.storage.repositories import paginate
+from charter.storage.sid_repo import SidRepo
 from charter.storage.tables import CallRow, RecordingRow
 
 
@@ -69,12 +68,10 @@ def _status_condition(where: CallFilter) -> ColumnElement[bool]:
     return false()  # busy, failed, no-answer: the simulation never produces them
 
 
-class SQLCallRepo:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class SQLCallRepo(SidRepo[Call]):
+    row = CallRow
 
-    @staticmethod
-    def _to_domain(row: CallRow) -> Call:
+    def to_domain(self, row: CallRow) -> Call:
         return Call(
             sid=row.sid,
             account_sid=row.account_sid,
@@ -92,8 +89,7 @@ class SQLCallRepo:
             date_updated=row.date_updated,
         )
 
-    @staticmethod
-    def _values(c: Call) -> dict[str, object]:
+    def values(self, c: Call) -> dict[str, object]:
         return {
             "account_sid": c.account_sid,
             "to_number": c.to,
@@ -109,24 +105,6 @@ class SQLCallRepo:
             "date_created": c.date_created,
             "date_updated": c.date_updated,
         }
-
-    async def find(self, sid: str) -> Call | None:
-        row = await self._session.scalar(select(CallRow).where(CallRow.sid == sid))
-        return None if row is None else self._to_domain(row)
-
-    async def add(self, call: Call) -> None:
-        self._session.add(CallRow(sid=call.sid, **self._values(call)))
-        await self._session.flush()
-
-    async def update(self, call: Call, if_status: str | None = None) -> bool:
-        query = update(CallRow).where(CallRow.sid == call.sid)
-        if if_status is not None:
-            query = query.where(CallRow.status == if_status)
-        result = await self._session.execute(query.values(**self._values(call)))
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
-
-    async def delete(self, sid: str) -> None:
-        await self._session.execute(delete(CallRow).where(CallRow.sid == sid))
 
     async def list_page(self, where: CallFilter, page: PageRequest) -> Page[Call]:
         query = select(CallRow).where(CallRow.account_sid == where.account_sid)
@@ -155,18 +133,13 @@ class SQLCallRepo:
             query = query.where(CallRow.ended_at >= where.ended_after)
         if where.ended_before is not None:
             query = query.where(CallRow.ended_at < where.ended_before)
-        rows, has_next, has_prev = await paginate(
-            self._session, query, CallRow, page, newest_first=True
-        )
-        return Page([self._to_domain(r) for r in rows], has_next, has_prev)
+        return await self.page(query, page, newest_first=True)
 
 
-class SQLRecordingRepo:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class SQLRecordingRepo(SidRepo[Recording]):
+    row = RecordingRow
 
-    @staticmethod
-    def _to_domain(row: RecordingRow) -> Recording:
+    def to_domain(self, row: RecordingRow) -> Recording:
         return Recording(
             sid=row.sid,
             account_sid=row.account_sid,
@@ -178,8 +151,7 @@ class SQLRecordingRepo:
             date_updated=row.date_updated,
         )
 
-    @staticmethod
-    def _values(r: Recording) -> dict[str, object]:
+    def values(self, r: Recording) -> dict[str, object]:
         return {
             "account_sid": r.account_sid,
             "call_sid": r.call_sid,
@@ -190,26 +162,11 @@ class SQLRecordingRepo:
             "date_updated": r.date_updated,
         }
 
-    async def find(self, sid: str) -> Recording | None:
-        row = await self._session.scalar(select(RecordingRow).where(RecordingRow.sid == sid))
-        return None if row is None else self._to_domain(row)
-
     async def for_call(self, call_sid: str) -> Sequence[Recording]:
         rows = await self._session.scalars(
             select(RecordingRow).where(RecordingRow.call_sid == call_sid).order_by(RecordingRow.seq)
         )
-        return [self._to_domain(r) for r in rows]
-
-    async def add(self, recording: Recording) -> None:
-        self._session.add(RecordingRow(sid=recording.sid, **self._values(recording)))
-        await self._session.flush()
-
-    async def update(self, recording: Recording) -> None:
-        await self._session.execute(
-            update(RecordingRow)
-            .where(RecordingRow.sid == recording.sid)
-            .values(**self._values(recording))
-        )
+        return [self.to_domain(r) for r in rows]
 
     async def list_page(self, where: RecordingFilter, page: PageRequest) -> Page[Recording]:
         query = select(RecordingRow).where(
@@ -223,7 +180,4 @@ class SQLRecordingRepo:
             query = query.where(RecordingRow.date_created >= where.created_after)
         if where.created_before is not None:
             query = query.where(RecordingRow.date_created < where.created_before)
-        rows, has_next, has_prev = await paginate(
-            self._session, query, RecordingRow, page, newest_first=True
-        )
-        return Page([self._to_domain(r) for r in rows], has_next, has_prev)
+        return await self.page(query, page, newest_first=True)
