@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from charter.domain import keys as rules
 from charter.domain.clock import Clock
-from charter.domain.errors import NotFound
 from charter.domain.models import Account, APIKey, KeyType
+from charter.domain.ownership import owned
 from charter.domain.paging import Page, PageRequest
 from charter.domain.ports import UnitOfWorkFactory
 from charter.security import digest, new_key_secret
@@ -38,9 +38,7 @@ class KeyService:
         """The key `sid` of `account`; `NotFound` for keys of any other account."""
         async with self._uow() as uow:
             key = await uow.keys.find(sid)
-        if key is None or key.account_sid != account.sid:
-            raise NotFound(f"The requested resource Key {sid} was not found")
-        return key
+        return owned(key, account.sid, "Key", sid)
 
     async def find(self, sid: str) -> APIKey | None:
         async with self._uow() as uow:

@@ -7,10 +7,11 @@ from datetime import datetime
 
 from charter.domain import messaging as rules
 from charter.domain.clock import Clock
-from charter.domain.errors import InvalidParameter, NotFound
+from charter.domain.errors import InvalidParameter
 from charter.domain.ids import new_sid
 from charter.domain.messaging import Message, MessageError
 from charter.domain.models import Account, Principal
+from charter.domain.ownership import owned
 from charter.domain.paging import Page, PageRequest
 from charter.domain.ports import MessageFilter, UnitOfWorkFactory
 from charter.services.billing import BillingService
@@ -94,9 +95,7 @@ class MessageService:
     async def get(self, account: Account, sid: str) -> Message:
         async with self._uow() as uow:
             message = await uow.messages.find(sid)
-        if message is None or message.account_sid != account.sid:
-            raise NotFound(f"The requested resource Message {sid} was not found")
-        return message
+        return owned(message, account.sid, "Message", sid)
 
     async def list_messages(self, where: MessageFilter, page: PageRequest) -> Page[Message]:
         async with self._uow() as uow:

@@ -7,11 +7,12 @@ from itertools import islice
 
 from charter.domain import numbers as rules
 from charter.domain.clock import Clock
-from charter.domain.errors import InvalidParameter, NotFound
+from charter.domain.errors import InvalidParameter
 from charter.domain.ids import new_sid
 from charter.domain.messaging import MessageError
 from charter.domain.models import Account, Principal
 from charter.domain.numbers import AvailableNumber, PhoneNumber
+from charter.domain.ownership import owned
 from charter.domain.paging import Page, PageRequest
 from charter.domain.ports import NumberFilter, UnitOfWorkFactory
 from charter.services.billing import BillingService
@@ -104,9 +105,7 @@ class NumberService:
     async def get(self, account: Account, sid: str) -> PhoneNumber:
         async with self._uow() as uow:
             number = await uow.numbers.find(sid)
-        if number is None or number.account_sid != account.sid:
-            raise NotFound(f"The requested resource IncomingPhoneNumber {sid} was not found")
-        return number
+        return owned(number, account.sid, "IncomingPhoneNumber", sid)
 
     async def list_numbers(self, where: NumberFilter, page: PageRequest) -> Page[PhoneNumber]:
         async with self._uow() as uow:

@@ -16,6 +16,7 @@ from charter.domain.clock import Clock
 from charter.domain.errors import InvalidParameter, NotFound
 from charter.domain.ids import new_sid
 from charter.domain.models import Account, Principal
+from charter.domain.ownership import owned
 from charter.domain.paging import Page, PageRequest
 from charter.domain.ports import CallFilter, RecordingFilter, UnitOfWork, UnitOfWorkFactory
 from charter.domain.voice import Call, CallError, Instructions, Recording
@@ -144,9 +145,7 @@ class CallService:
     async def get(self, account: Account, sid: str) -> Call:
         async with self._uow() as uow:
             call = await uow.calls.find(sid)
-        if call is None or call.account_sid != account.sid:
-            raise NotFound(f"The requested resource Call {sid} was not found")
-        return call
+        return owned(call, account.sid, "Call", sid)
 
     async def list_calls(self, where: CallFilter, page: PageRequest) -> Page[Call]:
         async with self._uow() as uow:
@@ -283,8 +282,7 @@ class RecordingService:
         async with self._uow() as uow:
             if where.call_sid is not None:
                 call = await uow.calls.find(where.call_sid)
-                if call is None or call.account_sid != account.sid:
-                    raise NotFound(f"The requested resource Call {where.call_sid} was not found")
+                owned(call, account.sid, "Call", where.call_sid)
             return await uow.recordings.list_page(where, page)
 
     async def delete(self, account: Account, sid: str) -> None:
