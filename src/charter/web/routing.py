@@ -96,13 +96,27 @@ def base_url(call: Call) -> str:
     return str(call.request.base_url).rstrip("/")
 
 
+_FIXED_HEADERS = [
+    (b"content-type", b"application/json"),
+    *((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in JSON_HEADERS.items()),
+]
+
+
+class APIResponse(Response):
+    """A JSON body with the API's fixed headers, built without Starlette's per-call header work
+    (this is on every request's path)."""
+
+    media_type = "application/json"
+
+    def __init__(self, body: bytes, status_code: int = 200) -> None:
+        self.status_code = status_code
+        self.body = body
+        self.background = None
+        self.raw_headers = [*_FIXED_HEADERS, (b"content-length", str(len(body)).encode())]
+
+
 def json_response(body: Any, status: int = 200) -> Response:
-    return Response(
-        orjson.dumps(body),
-        status_code=status,
-        headers=JSON_HEADERS,
-        media_type="application/json",
-    )
+    return APIResponse(orjson.dumps(body), status)
 
 
 def _endpoint(operations: dict[str, Operation]) -> Callable[[Request], Awaitable[Response]]:

@@ -48,7 +48,7 @@ def rfc2822(value: datetime | None) -> str | None:
     """`Wed, 25 Nov 2026 12:00:00 +0000` (what `email.utils.format_datetime` gives, 20× faster)."""
     if value is None:
         return None
-    v = value.astimezone(UTC)
+    v = value if value.tzinfo is UTC else value.astimezone(UTC)
     return (
         f"{_DAYS[v.weekday()]}, {v.day:02d} {_MONTHS[v.month]} {v.year:04d} "
         f"{v.hour:02d}:{v.minute:02d}:{v.second:02d} +0000"

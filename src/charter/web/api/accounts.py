@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Literal
 
 from typing_extensions import TypedDict
@@ -50,7 +51,9 @@ class AccountJSON(TypedDict):
     subresource_uris: dict[str, str]
 
 
+@functools.lru_cache(maxsize=4096)
 def account_json(account: Account) -> AccountJSON:
+    """The wire form of `account`, cached per (immutable) account value; never mutate it."""
     base = f"{BASE}/{account.sid}"
     return {
         "sid": account.sid,
