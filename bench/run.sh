@@ -28,7 +28,9 @@
 #   BENCH_OUT [a new /tmp/bench-results.XXXX]  results.tsv, results.md (harness), charter.md
 #   DURATION, WARMUP, CONNS, THREADS, WRK_RECONNECT_EVERY, NULL_VARIANTS, ...: as the harness
 set -euo pipefail
-
+# The whole script is one { ... } block: bash parses it completely before running it, so editing
+# this file while a run is under way cannot change or break that run.
+{
 status=0
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 wanted="${SHARED_BENCH:-$REPO/../shared/bench}"
@@ -166,3 +168,4 @@ echo
   "charter=$CHARTER serve --workers $CHARTER_WORKERS; get_basic = GET ${CHARTER_RESOURCE_PATH//\{sid\}/$ACCOUNT_SID}"
 echo "results: $BENCH_OUT"
 exit "$status"
+}
