@@ -19,7 +19,7 @@ def _print_demo(logins: list[DemoLogin], base: str) -> None:
     for login in logins:
         click.echo(f"  {login.label}: account {login.account.sid}")
         click.echo(f"    auth token  {login.account.auth_token}")
-        click.echo(f"    console     {login.email} / {login.password}")
+        click.echo(f"    owner user  {login.email} / {login.password} (console sign-in: coming)")
     dev = logins[0].account
     click.echo("\nTry next:")
     click.echo(f"  curl -u {dev.sid}:{dev.auth_token} {base}/2010-04-01/Accounts/{dev.sid}.json")
@@ -35,7 +35,7 @@ def _print_demo(logins: list[DemoLogin], base: str) -> None:
 @click.option("--workers", type=int, help="Worker processes (default: CHARTER_WORKERS or 1).")
 @click.option("--demo", is_flag=True, help="Seed a developer and a customer account (development).")
 def serve(host: str, port: int, workers: int | None, demo: bool) -> None:
-    """Migrate the database and serve the API, console and OAuth endpoints."""
+    """Migrate the database and serve the API on one port."""
     settings = load_settings()
     if workers is not None:
         if workers < 1:
