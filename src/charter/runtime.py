@@ -115,7 +115,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
         keys=KeyService(uow, clock),
         billing=billing,
         numbers=numbers,
-        messages=MessageService(uow, clock, billing, numbers),
-        calls=CallService(uow, clock, billing, numbers),
+        messages=MessageService(uow, clock, billing),
+        calls=CallService(uow, clock, billing),
         recordings=RecordingService(uow, clock),
     )

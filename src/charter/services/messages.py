@@ -15,7 +15,7 @@ from charter.domain.ownership import owned
 from charter.domain.paging import Page, PageRequest
 from charter.domain.ports import MessageFilter, UnitOfWorkFactory
 from charter.services.billing import BillingService
-from charter.services.numbers import NumberService
+from charter.services.numbers import sender_number
 
 
 class MessageService:
@@ -24,12 +24,10 @@ class MessageService:
         uow: UnitOfWorkFactory,
         clock: Clock,
         billing: BillingService,
-        numbers: NumberService,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._billing = billing
-        self._numbers = numbers
 
     async def send(
         self,
@@ -47,12 +45,6 @@ class MessageService:
         """
         rules.check_message(to, from_, body, media)
         assert from_ is not None  # noqa: S101 - check_message requires it
-        if await self._numbers.owned_by(account, from_) is None:
-            raise MessageError(
-                21606,
-                f"The From phone number {from_} is not a valid, SMS-capable inbound phone number "
-                "or short code for your account.",
-            )
         if status_callback is not None and not status_callback.startswith(("http://", "https://")):
             raise InvalidParameter("StatusCallback must be an http(s) URL")
         count, _ = rules.segments(body or "")
@@ -76,6 +68,12 @@ class MessageService:
         )
         category, quantity = ("mms", 1) if is_mms else ("sms", message.num_segments)
         async with self._uow() as uow:
+            if await sender_number(uow, account, from_) is None:
+                raise MessageError(
+                    21606,
+                    f"The From phone number {from_} is not a valid, SMS-capable inbound phone "
+                    "number or short code for your account.",
+                )
             await uow.messages.add(message)
             await uow.ledger.charge(
                 self._billing.entry(

@@ -14,7 +14,7 @@ from charter.domain.models import Account, Principal
 from charter.domain.numbers import AvailableNumber, PhoneNumber
 from charter.domain.ownership import owned
 from charter.domain.paging import Page, PageRequest
-from charter.domain.ports import NumberFilter, UnitOfWorkFactory
+from charter.domain.ports import NumberFilter, UnitOfWork, UnitOfWorkFactory
 from charter.services.billing import BillingService
 
 _TYPES = {"local": "Local", "mobile": "Mobile", "tollfree": "TollFree"}
@@ -142,7 +142,9 @@ class NumberService:
             await uow.numbers.delete(number.sid)
             await uow.commit()
 
-    async def owned_by(self, account: Account, phone_number: str) -> PhoneNumber | None:
-        async with self._uow() as uow:
-            number = await uow.numbers.find_by_number(phone_number)
-        return number if number is not None and number.account_sid == account.sid else None
+
+async def sender_number(uow: UnitOfWork, account: Account, phone_number: str) -> PhoneNumber | None:
+    """`phone_number` if `account` owns it, read in the sender's own transaction (so a number
+    released concurrently cannot still send)."""
+    number = await uow.numbers.find_by_number(phone_number)
+    return number if number is not None and number.account_sid == account.sid else None

@@ -21,7 +21,7 @@ from charter.domain.paging import Page, PageRequest
 from charter.domain.ports import CallFilter, RecordingFilter, UnitOfWork, UnitOfWorkFactory
 from charter.domain.voice import Call, CallError, Instructions, Recording
 from charter.services.billing import BillingService
-from charter.services.numbers import NumberService
+from charter.services.numbers import sender_number
 
 NOT_IN_PROGRESS = "Call is not in-progress. Cannot redirect."
 NOT_COMPLETE = "Cannot delete this resource before it is complete"
@@ -50,12 +50,10 @@ class CallService:
         uow: UnitOfWorkFactory,
         clock: Clock,
         billing: BillingService,
-        numbers: NumberService,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._billing = billing
-        self._numbers = numbers
 
     async def create(self, principal: Principal, account: Account, r: CallRequest) -> Call:
         """Place a call from one of `account`'s numbers, charged for its planned duration (and
@@ -79,33 +77,33 @@ class CallService:
         if callback is not None and not callback.startswith(("http://", "https://")):
             raise InvalidParameter("StatusCallback must be an http(s) URL")
         planned = rules.planned_duration(r.time_limit)
-        number = await self._numbers.owned_by(account, r.from_)
-        if number is None:
-            raise CallError(
-                21210,
-                f"The source phone number provided, {r.from_}, is not yet verified for your "
-                "account. You may only make calls from phone numbers that you've verified or "
-                "purchased from Twilio.",
-            )
-        prices, now = self._billing.prices, self._clock.now()
-        call = Call(
-            sid=new_sid("CA"),
-            account_sid=account.sid,
-            to=r.to,
-            from_=r.from_,
-            phone_number_sid=number.sid,
-            status="queued",
-            planned_duration=planned,
-            ended_at=now + rules.ANSWERED_AFTER + timedelta(seconds=planned),
-            price_units=rules.price(planned, prices.call_minute),
-            instructions=instructions,
-            status_callback=callback,
-            record=r.record,
-            date_created=now,
-            date_updated=now,
-        )
         actor = principal.credential_id
         async with self._uow() as uow:
+            number = await sender_number(uow, account, r.from_)
+            if number is None:
+                raise CallError(
+                    21210,
+                    f"The source phone number provided, {r.from_}, is not yet verified for your "
+                    "account. You may only make calls from phone numbers that you've verified or "
+                    "purchased from Twilio.",
+                )
+            prices, now = self._billing.prices, self._clock.now()
+            call = Call(
+                sid=new_sid("CA"),
+                account_sid=account.sid,
+                to=r.to,
+                from_=r.from_,
+                phone_number_sid=number.sid,
+                status="queued",
+                planned_duration=planned,
+                ended_at=now + rules.ANSWERED_AFTER + timedelta(seconds=planned),
+                price_units=rules.price(planned, prices.call_minute),
+                instructions=instructions,
+                status_callback=callback,
+                record=r.record,
+                date_created=now,
+                date_updated=now,
+            )
             await uow.calls.add(call)
             await uow.ledger.charge(
                 self._billing.entry(
