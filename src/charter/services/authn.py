@@ -12,7 +12,7 @@ import hmac
 from charter.domain.accounts import is_usable
 from charter.domain.errors import AccountNotActive, AuthenticationRequired, TooManyRequests
 from charter.domain.ids import AccountSid, is_sid
-from charter.domain.models import Principal
+from charter.domain.models import Account, Principal
 from charter.domain.throttle import AuthThrottle
 from charter.security import digest
 from charter.services.directory import Directory
@@ -40,26 +40,27 @@ class Authenticator:
                 "Too many failed authentication attempts; try again later",
                 headers={"Retry-After": str(wait)},
             )
+        found: tuple[Principal, Account] | None
         if is_sid(username, "AC"):
-            principal = await self._auth_token(AccountSid(username), password)
+            found = await self._auth_token(AccountSid(username), password)
         elif is_sid(username, "SK"):
-            principal = await self._api_key(username, password)
+            found = await self._api_key(username, password)
         else:
             hmac.compare_digest(digest(password), _NO_MATCH)  # same work as a wrong secret
-            principal = None
-        if principal is None:
+            found = None
+        if found is None:
             self._throttle.failed(source, username)
             raise _failed()
         self._throttle.succeeded(source, username)
-        account = await self._directory.account(principal.account_sid)
+        principal, account = found
         main = None
-        if account is not None and account.is_subaccount:
+        if account.is_subaccount:
             main = await self._directory.account(account.owner_account_sid)
-        if account is None or not is_usable(account, main):
+        if not is_usable(account, main):
             raise AccountNotActive("Account is not active")
         return principal
 
-    async def _api_key(self, sid: str, secret: str) -> Principal | None:
+    async def _api_key(self, sid: str, secret: str) -> tuple[Principal, Account] | None:
         key = await self._directory.key(sid)
         matches = hmac.compare_digest(digest(secret), key.secret_digest if key else _NO_MATCH)
         if key is None or not matches:
@@ -67,24 +68,27 @@ class Authenticator:
         account = await self._directory.account(key.account_sid)
         if account is None:  # pragma: no cover - keys are deleted with their account
             return None
-        return Principal(
+        principal = Principal(
             kind=f"{key.key_type.value}_key",
             account_sid=account.sid,
             main_account_sid=account.main_account_sid,
             credential_id=key.sid,
             policy=None if key.policy is None else frozenset(key.policy),
         )
+        return principal, account
 
-    async def _auth_token(self, sid: AccountSid, password: str) -> Principal | None:
+    async def _auth_token(self, sid: AccountSid, password: str) -> tuple[Principal, Account] | None:
         entry = await self._directory.entry(sid)
         candidate = digest(password)
         primary = hmac.compare_digest(candidate, entry.primary or _NO_MATCH)
         secondary = hmac.compare_digest(candidate, entry.secondary or _NO_MATCH)
         if entry.account is None or not (primary or secondary):
             return None
-        return Principal(
+        account = entry.account
+        principal = Principal(
             kind="auth_token",
-            account_sid=entry.account.sid,
-            main_account_sid=entry.account.main_account_sid,
-            credential_id=f"{entry.account.sid}:{'primary' if primary else 'secondary'}",
+            account_sid=account.sid,
+            main_account_sid=account.main_account_sid,
+            credential_id=f"{account.sid}:{'primary' if primary else 'secondary'}",
         )
+        return principal, account

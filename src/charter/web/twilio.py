@@ -61,6 +61,8 @@ def iso8601(value: datetime | None) -> str | None:
 
 def decode_pairs(raw: bytes | str) -> list[tuple[str, str]]:
     """Strictly decode an urlencoded string: UTF-8 without NUL, at most `MAX_FIELDS` fields."""
+    if not raw:
+        return []  # most requests: no query string at all
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
         pairs = parse_qsl(
