@@ -21,21 +21,6 @@ class SystemClock:
         return datetime.now(UTC)
 
 
-class OffsetClock:
-    """The system clock moved forward by an offset the test-clock endpoint can grow.
-
-    Development and tests only: `CHARTER_TEST_CLOCK=1`. The offset is kept by the caller (the
-    database, so that every instance agrees); this object only applies it.
-    """
-
-    def __init__(self, base: Clock | None = None) -> None:
-        self._base = base or SystemClock()
-        self.offset = timedelta(0)
-
-    def now(self) -> datetime:
-        return self._base.now() + self.offset
-
-
 class FixedClock:
     """A clock that moves only when told to (unit tests)."""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
 
 from charter.domain import messaging as rules
 from charter.domain.clock import Clock
@@ -140,9 +139,6 @@ class MessageService:
         async with self._uow() as uow:
             await uow.messages.delete(message.sid)
             await uow.commit()
-
-    def now(self) -> datetime:
-        return self._clock.now()
 
 
 def _callback_params(message: Message, status: str) -> dict[str, str]:

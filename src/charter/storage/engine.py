@@ -20,10 +20,6 @@ def async_url(database_url: str) -> URL:
     return url
 
 
-def is_sqlite(database_url: str) -> bool:
-    return async_url(database_url).get_backend_name() == "sqlite"
-
-
 def sqlite_path(database_url: str) -> str | None:
     """The file behind a SQLite URL, or None for PostgreSQL and in-memory SQLite."""
     url = async_url(database_url)

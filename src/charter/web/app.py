@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute, Route
 
 from charter.domain.clock import Clock
 from charter.domain.errors import DomainError
-from charter.runtime import Runtime, build_runtime
+from charter.runtime import build_runtime
 from charter.settings import Settings
 from charter.web import api, errors
 from charter.web.openapi import docs_page, openapi_document
@@ -84,8 +84,3 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
 def app_from_env() -> Starlette:
     """Factory for `uvicorn --factory` (what `charter serve --workers N` runs in each worker)."""
     return create_app(Settings.from_env(os.environ))
-
-
-def runtime_of(app: Starlette) -> Runtime:
-    runtime: Runtime = app.state.runtime
-    return runtime
