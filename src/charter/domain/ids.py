@@ -22,7 +22,9 @@ PREFIXES: dict[str, str] = {
     "MM": "Message",
     "PN": "Phone number",
     "RE": "Recording",
-    "EV": "Event",
+    "EV": "Webhook event",
+    "AE": "Audit event",
+    "OS": "OAuth app secret",
 }
 
 _SHAPE = re.compile(r"[A-Z]{2}[0-9a-f]{32}\Z")

@@ -60,6 +60,7 @@ ALL_ACTIONS = (READ, LIST, CREATE, UPDATE, DELETE)
 ACCOUNTS = _resource("iam", "accounts", (READ, LIST), reserved=(CREATE, UPDATE))
 API_KEYS = _resource("iam", "api-keys", (READ, LIST), reserved=(CREATE, UPDATE, DELETE))
 AUTH_TOKENS = _resource("iam", "auth-tokens", (), reserved=(CREATE, UPDATE, DELETE))
+OAUTH_APPS = _resource("iam", "oauth-apps", (), reserved=ALL_ACTIONS)
 
 MESSAGES = _resource("messaging", "messages", ALL_ACTIONS, billable=(CREATE,))
 CALLS = _resource("voice", "calls", ALL_ACTIONS, billable=(CREATE,))
@@ -68,12 +69,13 @@ ACTIVE_NUMBERS = _resource("phone-numbers", "active-numbers", ALL_ACTIONS, billa
 AVAILABLE_NUMBERS = _resource("phone-numbers", "available-numbers", (LIST,))
 USAGE = _resource("billing", "usage", (READ,))
 BALANCE = _resource("billing", "balance", (READ,))  # Charter's own string: Twilio names none
+EVENTS = _resource("monitor", "events", (READ, LIST))
 
 CATALOGUE: tuple[Permission, ...] = tuple(
     p
     for table in (
-        ACCOUNTS, API_KEYS, AUTH_TOKENS, MESSAGES, CALLS, RECORDINGS, ACTIVE_NUMBERS,
-        AVAILABLE_NUMBERS, USAGE, BALANCE,
+        ACCOUNTS, API_KEYS, AUTH_TOKENS, OAUTH_APPS, MESSAGES, CALLS, RECORDINGS, ACTIVE_NUMBERS,
+        AVAILABLE_NUMBERS, USAGE, BALANCE, EVENTS,
     )
     for p in table.values()
 )  # fmt: skip

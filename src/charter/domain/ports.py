@@ -9,11 +9,14 @@ from types import TracebackType
 from typing import Protocol
 
 from charter.domain.billing import LedgerEntry
+from charter.domain.events import AuditEvent
 from charter.domain.ids import AccountSid
 from charter.domain.messaging import Message
 from charter.domain.models import Account, AccountStatus, APIKey, Membership, User
 from charter.domain.numbers import PhoneNumber
+from charter.domain.oauth_apps import AppSecret, OAuthApp
 from charter.domain.paging import Page, PageRequest
+from charter.domain.signing_keys import SigningKey
 from charter.domain.voice import Call, Recording
 
 
@@ -202,6 +205,77 @@ class ChangeFeed(Protocol):
     async def record(self, entity: str, key: str) -> None: ...
 
 
+class OAuthAppRepo(Protocol):
+    async def find(self, sid: str) -> OAuthApp | None: ...
+
+    async def add(self, app: OAuthApp, /) -> None: ...
+
+    async def update(self, app: OAuthApp, /) -> bool: ...
+
+    async def delete(self, sid: str) -> None:
+        """Delete the app and all its secrets."""
+        ...
+
+    async def list_page(self, account_sid: AccountSid, page: PageRequest) -> Page[OAuthApp]: ...
+
+    async def bump_secret_version(self, sid: str, expected: int) -> bool:
+        """Compare-and-set of the app's `secret_version`; True when this caller won."""
+        ...
+
+    async def secrets(self, app_sid: str) -> Sequence[AppSecret]: ...
+
+    async def save_secret(self, secret: AppSecret) -> None: ...
+
+    async def delete_secrets(self, ids: Sequence[str]) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """Which events a list shows: one account's, narrowed by Twilio's Monitor filters."""
+
+    account_sid: str
+    event_type: str | None = None
+    resource_sid: str | None = None
+    actor_sid: str | None = None
+    source_ip_address: str | None = None
+    start: datetime | None = None  # inclusive
+    end: datetime | None = None  # exclusive
+
+
+class EventLog(Protocol):
+    """Audit events, appended in the transaction of the change they describe."""
+
+    async def find(self, sid: str) -> AuditEvent | None: ...
+
+    async def add(self, event: AuditEvent, /) -> None: ...
+
+    async def list_page(self, where: EventFilter, page: PageRequest) -> Page[AuditEvent]: ...
+
+
+class SigningKeyRepo(Protocol):
+    async def all(self) -> Sequence[SigningKey]: ...
+
+    async def add(self, key: SigningKey) -> None: ...
+
+    async def retire(self, key: SigningKey) -> None: ...
+
+    async def purge_expired(self, now: datetime) -> None: ...
+
+
+class RevokedTokenRepo(Protocol):
+    async def add(self, jti: str, client_id: str, expires_at: datetime, now: datetime) -> bool: ...
+
+    async def live(self, now: datetime) -> Sequence[tuple[str, datetime]]: ...
+
+    async def purge_expired(self, now: datetime) -> None: ...
+
+
+class TestClockStore(Protocol):
+    async def offset(self) -> float: ...
+
+    async def set_offset(self, seconds: float, now: datetime) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: its repositories, and `commit`. Leaving without commit rolls back."""
 
@@ -234,6 +308,21 @@ class UnitOfWork(Protocol):
 
     @property
     def changes(self) -> ChangeFeed: ...
+
+    @property
+    def oauth_apps(self) -> OAuthAppRepo: ...
+
+    @property
+    def events(self) -> EventLog: ...
+
+    @property
+    def signing_keys(self) -> SigningKeyRepo: ...
+
+    @property
+    def revoked_tokens(self) -> RevokedTokenRepo: ...
+
+    @property
+    def test_clock(self) -> TestClockStore: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

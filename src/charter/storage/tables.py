@@ -13,6 +13,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -253,3 +254,103 @@ class OutboxRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("ix_outbox_pending", "delivered_at", "next_attempt_at"),)
+
+
+class OAuthAppRow(Base):
+    __tablename__ = "oauth_apps"
+
+    seq: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    sid: Mapped[str] = mapped_column(String(34), unique=True)
+    account_sid: Mapped[str] = mapped_column(
+        String(34), ForeignKey("accounts.sid", ondelete="CASCADE"), index=True
+    )
+    type: Mapped[str] = mapped_column(String(32))
+    friendly_name: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str | None] = mapped_column(Text)
+    company_name: Mapped[str | None] = mapped_column(String(255))
+    logo_url: Mapped[str | None] = mapped_column(Text)
+    homepage_url: Mapped[str | None] = mapped_column(Text)
+    terms_url: Mapped[str | None] = mapped_column(Text)
+    policy: Mapped[str] = mapped_column(Text)
+    access_token_ttl: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[str] = mapped_column(String(80))
+    secret_version: Mapped[int] = mapped_column(Integer)
+    date_created: Mapped[datetime] = mapped_column(UTCDateTime)
+    date_updated: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OAuthAppSecretRow(Base):
+    """An app's secrets (digests): the current one, and the previous one until `expires_at`."""
+
+    __tablename__ = "oauth_app_secrets"
+
+    id: Mapped[str] = mapped_column(String(34), primary_key=True)
+    app_sid: Mapped[str] = mapped_column(
+        String(34), ForeignKey("oauth_apps.sid", ondelete="CASCADE"), index=True
+    )
+    digest: Mapped[bytes] = mapped_column(LargeBinary(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SigningKeyRow(Base):
+    """Access-token signing keys: the private key encrypted, the public JWK in the clear.
+
+    The newest key without `retired_at` signs; every key whose `expires_at` is unset or in the
+    future is published at `/.well-known/jwks.json` (the overlap that lets old tokens verify).
+    """
+
+    __tablename__ = "signing_keys"
+
+    seq: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    kid: Mapped[str] = mapped_column(String(64), unique=True)
+    algorithm: Mapped[str] = mapped_column(String(16))
+    private_key_enc: Mapped[str] = mapped_column(Text)
+    public_jwk: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RevokedTokenRow(Base):
+    """Access tokens revoked before they expire (RFC 7009); kept until `expires_at`."""
+
+    __tablename__ = "revoked_tokens"
+
+    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(34), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    revoked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EventRow(Base):
+    """Audit events (Twilio's Monitor Events), append-only."""
+
+    __tablename__ = "events"
+
+    seq: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    sid: Mapped[str] = mapped_column(String(34), unique=True)
+    account_sid: Mapped[str] = mapped_column(String(34))
+    event_type: Mapped[str] = mapped_column(String(64))
+    resource_type: Mapped[str] = mapped_column(String(64))
+    resource_sid: Mapped[str] = mapped_column(String(80))
+    actor_type: Mapped[str] = mapped_column(String(32))
+    actor_sid: Mapped[str] = mapped_column(String(80))
+    source: Mapped[str] = mapped_column(String(16))
+    source_ip_address: Mapped[str | None] = mapped_column(String(64))
+    description: Mapped[str | None] = mapped_column(Text)
+    event_data: Mapped[str] = mapped_column(Text)
+    event_date: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_events_account_date", "account_sid", "event_date"),)
+
+
+class TestClockRow(Base):
+    """The test clock's offset from the system clock (development only), shared by instances."""
+
+    __tablename__ = "test_clock"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    offset_seconds: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -15,9 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from charter.domain.clock import Clock
 from charter.security import Cipher
 from charter.storage.comms import SQLMessageRepo, SQLNumberRepo
+from charter.storage.events import SQLEventLog
 from charter.storage.ledger import SQLLedger
+from charter.storage.oauth_apps import SQLOAuthAppRepo
 from charter.storage.outbox import SQLOutbox
 from charter.storage.repositories import SQLAccountRepo, SQLChangeFeed, SQLKeyRepo, SQLUserRepo
+from charter.storage.test_clock import SQLTestClockStore
+from charter.storage.token_keys import SQLRevokedTokenRepo, SQLSigningKeyRepo
 from charter.storage.voice import SQLCallRepo, SQLRecordingRepo
 
 OnCommit = Callable[[Sequence[tuple[str, str]]], None]
@@ -48,6 +52,11 @@ class SQLUnitOfWork:
         self._recordings: SQLRecordingRepo | None = None
         self._outbox: SQLOutbox | None = None
         self._changes: SQLChangeFeed | None = None
+        self._oauth_apps: SQLOAuthAppRepo | None = None
+        self._events: SQLEventLog | None = None
+        self._signing_keys: SQLSigningKeyRepo | None = None
+        self._revoked_tokens: SQLRevokedTokenRepo | None = None
+        self._test_clock: SQLTestClockStore | None = None
 
     @property
     def accounts(self) -> SQLAccountRepo:
@@ -99,6 +108,31 @@ class SQLUnitOfWork:
         assert self._changes is not None  # noqa: S101 - only inside `async with`
         return self._changes
 
+    @property
+    def oauth_apps(self) -> SQLOAuthAppRepo:
+        assert self._oauth_apps is not None  # noqa: S101 - only inside `async with`
+        return self._oauth_apps
+
+    @property
+    def events(self) -> SQLEventLog:
+        assert self._events is not None  # noqa: S101 - only inside `async with`
+        return self._events
+
+    @property
+    def signing_keys(self) -> SQLSigningKeyRepo:
+        assert self._signing_keys is not None  # noqa: S101 - only inside `async with`
+        return self._signing_keys
+
+    @property
+    def revoked_tokens(self) -> SQLRevokedTokenRepo:
+        assert self._revoked_tokens is not None  # noqa: S101 - only inside `async with`
+        return self._revoked_tokens
+
+    @property
+    def test_clock(self) -> SQLTestClockStore:
+        assert self._test_clock is not None  # noqa: S101 - only inside `async with`
+        return self._test_clock
+
     async def __aenter__(self) -> SQLUnitOfWork:
         session = self._sessions()
         self._session = session
@@ -112,6 +146,11 @@ class SQLUnitOfWork:
         self._recordings = SQLRecordingRepo(session)
         self._outbox = SQLOutbox(session, self._clock.now())
         self._changes = SQLChangeFeed(session, self._clock.now(), self._is_postgres)
+        self._oauth_apps = SQLOAuthAppRepo(session)
+        self._events = SQLEventLog(session)
+        self._signing_keys = SQLSigningKeyRepo(session, self._cipher)
+        self._revoked_tokens = SQLRevokedTokenRepo(session)
+        self._test_clock = SQLTestClockStore(session)
         return self
 
     async def __aexit__(
