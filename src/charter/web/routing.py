@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from charter.domain.errors import AuthenticationRequired
+from charter.domain.events import API, Actor
 from charter.domain.ids import parse_account_sid
 from charter.domain.models import Account, Principal
 from charter.domain.permissions import Permission, authorize
@@ -41,6 +42,11 @@ class Call:
     def acting(self) -> Principal:
         assert self.principal is not None  # noqa: S101 - only authenticated operations ask
         return self.principal
+
+    @property
+    def actor(self) -> Actor:
+        """Who is acting, for audit events: the principal, through the API, from this address."""
+        return Actor.of(self.acting, API, client_address(self.request))
 
     @property
     def target(self) -> Account:
