@@ -135,8 +135,11 @@ def promote_secondary_auth_token(account: Account, now: datetime) -> Account:
 def can_reach(principal: Principal, account: Account) -> bool:
     """Whether `principal` may act on `account`: its own account, or a subaccount of it.
 
-    A subaccount's credentials never reach the parent or a sibling.
+    A subaccount's credentials never reach the parent or a sibling; an OAuth app's tokens reach
+    only the app's own account, never its subaccounts.
     """
+    if principal.kind == "oauth_app":
+        return account.sid == principal.account_sid
     return account.sid == principal.account_sid or (
         account.owner_account_sid == principal.account_sid and account.is_subaccount
     )

@@ -14,6 +14,7 @@ DomainError
 ├── InsufficientFunds (402, 20402)
 ├── NotFound (404, 20404)
 ├── MethodNotAllowed (405, 20004)
+├── Conflict (409, 20409)
 ├── RequestTooLarge (413, 20001)
 ├── UnsupportedMediaType (415, 20001)
 └── TooManyRequests (429, 20429)
@@ -73,6 +74,17 @@ class AuthenticationRequired(DomainError):
     status = 401
 
 
+class InvalidAccessToken(AuthenticationRequired):
+    """Raised for a Bearer token that is malformed, not ours, expired, revoked, or whose app is
+    gone (RFC 6750 `invalid_token`; one message for every reason)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Authenticate",
+            headers={"WWW-Authenticate": 'Bearer realm="Charter", error="invalid_token"'},
+        )
+
+
 class AccountNotActive(AuthenticationRequired):
     """Raised when the credentials are right but their account is suspended or closed."""
 
@@ -109,6 +121,14 @@ class MethodNotAllowed(DomainError):
 
     code = 20004
     status = 405
+
+
+class Conflict(DomainError):
+    """Raised when a concurrent change to the same resource won and this one was not applied
+    (Charter's code: Twilio publishes no REST code for it); retrying is safe."""
+
+    code = 20409
+    status = 409
 
 
 class RequestTooLarge(DomainError):

@@ -96,7 +96,7 @@ class Principal:
     """Who is acting: the resolved identity behind one request's credentials.
 
     `kind` names the credential type: "auth_token" (AccountSid:AuthToken), "main_key",
-    "standard_key" or "restricted_key"; `account_sid` is the account whose credential it is,
+    "standard_key", "restricted_key" or "oauth_app" (a Bearer access token); `account_sid` is the account whose credential it is,
     `main_account_sid` that account's main account; `policy` the permissions a restricted
     credential holds.
     """

@@ -19,6 +19,9 @@ from charter.domain.models import Principal
 READ, LIST, CREATE, UPDATE, DELETE = "read", "list", "create", "update", "delete"
 
 FULL_CREDENTIALS = frozenset({"auth_token", "main_key"})
+# Credentials limited to the concrete permissions (or resource wildcards) in `Principal.policy`:
+# restricted keys, and OAuth apps' access tokens (policy ∩ scope, denials removed).
+POLICY_CREDENTIALS = frozenset({"restricted_key", "oauth_app"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +96,8 @@ def authorize(principal: Principal, permission: Permission) -> None:
 
     Auth tokens and main keys may do everything. Standard keys may do everything but manage
     accounts, keys and auth tokens (`AuthenticationRequired`, 20003, as Twilio answers).
-    Restricted keys may do only what their policy grants (`PermissionMissing`, 70051).
+    Restricted keys and OAuth apps' access tokens may do only what their policy grants
+    (`PermissionMissing`, 70051); neither ever reaches a reserved (management) action.
     """
     if principal.kind in FULL_CREDENTIALS:
         return
@@ -101,7 +105,7 @@ def authorize(principal: Principal, permission: Permission) -> None:
         if permission.is_management:
             raise AuthenticationRequired("Authenticate")
         return
-    if principal.kind == "restricted_key":
+    if principal.kind in POLICY_CREDENTIALS:
         policy = principal.policy or frozenset()
         if permission.grantable and (permission.name in policy or permission.wildcard in policy):
             return

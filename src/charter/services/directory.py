@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from charter.domain.ids import AccountSid
 from charter.domain.models import Account, APIKey
+from charter.domain.oauth_apps import AppSecret, OAuthApp
 from charter.domain.ports import UnitOfWorkFactory
 from charter.security import digest
 
@@ -28,7 +29,16 @@ class Entry:
     secondary: bytes | None
 
 
+@dataclass(frozen=True, slots=True)
+class AppCredentials:
+    """An OAuth app and its secrets (digests), as token issuance and Bearer checks need them."""
+
+    app: OAuthApp
+    secrets: tuple[AppSecret, ...]
+
+
 _MISSING = Entry(None, None, None)
+_NO_APP: tuple[AppCredentials | None] = (None,)
 _NO_KEY: tuple[APIKey | None] = (None,)
 
 
@@ -38,6 +48,7 @@ class Directory:
         self._trusted = trusted
         self._entries: OrderedDict[str, Entry] = OrderedDict()
         self._keys: OrderedDict[str, tuple[APIKey | None]] = OrderedDict()
+        self._apps: OrderedDict[str, tuple[AppCredentials | None]] = OrderedDict()
         self._generation = 0
 
     async def entry(self, sid: AccountSid) -> Entry:
@@ -85,16 +96,39 @@ class Directory:
                 self._keys.popitem(last=False)
         return key
 
+    async def oauth_app(self, client_id: str) -> AppCredentials | None:
+        """The OAuth app `client_id` with its secrets, loading it on a miss."""
+        trusted = self._trusted()
+        if trusted:
+            cached = self._apps.get(client_id)
+            if cached is not None:
+                return cached[0]
+        generation = self._generation
+        async with self._uow() as uow:
+            app = await uow.oauth_apps.find(client_id)
+            found = None
+            if app is not None:
+                found = AppCredentials(app, tuple(await uow.oauth_apps.secrets(app.sid)))
+        if trusted and generation == self._generation:
+            self._apps[client_id] = _NO_APP if found is None else (found,)
+            if len(self._apps) > _MAX_ENTRIES:
+                self._apps.popitem(last=False)
+        return found
+
     def invalidate(self, changes: Sequence[tuple[str, str]]) -> None:
-        """Forget the accounts ("account") and keys ("key") named in `changes`."""
+        """Forget the accounts ("account"), keys ("key") and OAuth apps ("oauth_app") named in
+        `changes`."""
         self._generation += 1
         for entity, key in changes:
             if entity == "account":
                 self._entries.pop(key, None)
             elif entity == "key":
                 self._keys.pop(key, None)
+            elif entity == "oauth_app":
+                self._apps.pop(key, None)
 
     def clear(self) -> None:
         self._generation += 1
         self._entries.clear()
         self._keys.clear()
+        self._apps.clear()
