@@ -10,6 +10,7 @@ from charter import __version__
 from charter.cli.accounts import accounts
 from charter.cli.db import db
 from charter.cli.serve import serve
+from charter.cli.signing_keys import signing_keys
 from charter.domain.errors import DomainError
 
 
@@ -32,3 +33,4 @@ def main() -> None:
 main.add_command(serve)
 main.add_command(db)
 main.add_command(accounts)
+main.add_command(signing_keys)
