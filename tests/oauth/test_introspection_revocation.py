@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from starlette.testclient import TestClient
 
 from charter.domain.clock import FixedClock
@@ -104,3 +106,22 @@ def test_metadata_and_jwks(client: TestClient) -> None:
     assert keys[0]["crv"] == "P-256"
     assert keys[0]["alg"] == "ES256"
     assert "d" not in keys[0]  # never the private half
+
+
+def test_concurrent_revocations_of_one_token_all_succeed(client: TestClient) -> None:
+    account = make_account(client)
+    app, secret = make_app(client, account)
+    token = fetch_token(client, app.sid, secret)["access_token"]
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(
+            pool.map(
+                lambda _: (
+                    client.post(
+                        "/oauth2/revoke", data={"token": token}, auth=(app.sid, secret)
+                    ).status_code
+                ),
+                range(8),
+            )
+        )
+    assert statuses == [200] * 8
+    assert client.get(CALLS.format(account.sid), headers=bearer(token)).status_code == 401

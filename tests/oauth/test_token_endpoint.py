@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet
 from starlette.testclient import TestClient
 
 from charter.domain.clock import FixedClock
+from charter.settings import Settings
+from charter.web.app import create_app
 from tests.factories import make_account
 from tests.oauth.helpers import CALLS_LIST, fetch_token, make_app, segment
 
@@ -160,3 +164,25 @@ def test_repeated_failures_are_throttled(client: TestClient) -> None:
     assert statuses[0] == 401
     assert statuses[-1] == 429
     assert client.get("/v2/token").status_code == 405
+
+
+def test_a_malformed_basic_header_is_an_invalid_client(client: TestClient) -> None:
+    response = client.post(
+        "/v2/token",
+        data={"grant_type": "client_credentials"},
+        headers={"Authorization": "Basic %%%not-base64"},
+    )
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_client"
+    assert response.headers["www-authenticate"].startswith("Basic")
+
+
+def test_development_serves_tokens_on_a_plain_http_public_url(
+    settings: Settings, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AUTHLIB_INSECURE_TRANSPORT", raising=False)
+    lan = dataclasses.replace(settings, public_url="http://charter.lan:8000")
+    with TestClient(create_app(lan, clock), raise_server_exceptions=False) as lan_client:
+        app, secret = make_app(lan_client, make_account(lan_client))
+        token = fetch_token(lan_client, app.sid, secret)["access_token"]
+    assert segment(token, 1)["iss"] == "http://charter.lan:8000"

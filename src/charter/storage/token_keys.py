@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charter.domain.signing_keys import SigningKey
@@ -72,13 +73,19 @@ class SQLRevokedTokenRepo:
         self._session = session
 
     async def add(self, jti: str, client_id: str, expires_at: datetime, now: datetime) -> bool:
-        """Record a revocation; False when `jti` was already revoked."""
+        """Record a revocation; False when `jti` was already revoked (also by a concurrent
+        request: the primary key decides, inside a savepoint)."""
         if await self._session.get(RevokedTokenRow, jti) is not None:
             return False
-        self._session.add(
-            RevokedTokenRow(jti=jti, client_id=client_id, expires_at=expires_at, revoked_at=now)
-        )
-        await self._session.flush()
+        try:
+            async with self._session.begin_nested():
+                self._session.add(
+                    RevokedTokenRow(
+                        jti=jti, client_id=client_id, expires_at=expires_at, revoked_at=now
+                    )
+                )
+        except IntegrityError:
+            return False
         return True
 
     async def live(self, now: datetime) -> Sequence[tuple[str, datetime]]:

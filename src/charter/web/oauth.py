@@ -62,9 +62,12 @@ def _json(status: int, body: dict[str, Any], headers: list[tuple[str, str]]) -> 
     return response
 
 
-def _error(exc: BadRequest, extra: list[tuple[str, str]] | None = None) -> Response:
+def _error(exc: BadRequest) -> Response:
     body = {"error": exc.error, "error_description": exc.description}
-    return _json(exc.status, body, [*NO_STORE, *(extra or [])])
+    headers = list(NO_STORE)
+    if exc.status == 401:  # RFC 6749 §5.2 / RFC 9110 §11.6.1
+        headers.append(("WWW-Authenticate", f'Basic error="{exc.error}"'))
+    return _json(exc.status, body, headers)
 
 
 async def _form(request: Request, runtime: Runtime, pascal: bool) -> dict[str, str]:
