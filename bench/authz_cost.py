@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from charter.domain.events import SYSTEM
 from charter.domain.models import KeyType
 from charter.domain.permissions import MESSAGES, authorize
 from charter.settings import Settings
@@ -55,10 +56,10 @@ async def main(url: str) -> None:
     rt = app.state.runtime
     await rt.start()
     account, _ = await rt.accounts.create_main_account("Bench")
-    standard, standard_secret = await rt.keys.create(account, "standard")
+    standard, standard_secret = await rt.keys.create(account, "standard", actor=SYSTEM)
     policy = ("/twilio/messaging/messages/list",)
     restricted, restricted_secret = await rt.keys.create(
-        account, "restricted", key_type=KeyType.RESTRICTED, policy=policy
+        account, "restricted", key_type=KeyType.RESTRICTED, policy=policy, actor=SYSTEM
     )
 
     def header(user: str, secret: str) -> str:

@@ -19,6 +19,7 @@ from charter.services.accounts import AccountService
 from charter.services.authn import Authenticator
 from charter.services.billing import BillingService
 from charter.services.directory import Directory
+from charter.services.events import EventService
 from charter.services.keys import KeyService
 from charter.services.messages import MessageService
 from charter.services.numbers import NumberService
@@ -71,6 +72,7 @@ class Runtime:
     messages: MessageService
     calls: CallService
     recordings: RecordingService
+    events: EventService
 
     async def start(self) -> None:
         await self.follower.start()
@@ -118,4 +120,5 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
         messages=MessageService(uow, clock, billing),
         calls=CallService(uow, clock, billing),
         recordings=RecordingService(uow, clock),
+        events=EventService(uow),
     )

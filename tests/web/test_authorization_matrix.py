@@ -26,7 +26,7 @@ from tests.factories import make_account, make_subaccount
 
 OPERATIONS = operations()
 PREFIXES = {"Keys": "SK", "SigningKeys": "SK", "IncomingPhoneNumbers": "PN", "Messages": "SM",
-            "Calls": "CA", "Recordings": "RE"}  # fmt: skip
+            "Calls": "CA", "Recordings": "RE", "Events": "AE"}  # fmt: skip
 
 
 @dataclass
@@ -121,7 +121,7 @@ def _expected(op: Operation, credential: str) -> bool:
     if credential == "restricted_without":
         return False
     # subaccount and stranger credentials act on their own account where there is no path account
-    return acts_on_own_account and (perm is None or perm.product == "iam")
+    return acts_on_own_account and (perm is None or perm.product in ("iam", "monitor"))
 
 
 CREDENTIALS = ["auth_token", "main_key", "standard_key", "restricted_with", "restricted_without",

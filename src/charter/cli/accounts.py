@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from charter.cli.common import load_settings, run_with_runtime
+from charter.domain.events import SYSTEM
 from charter.domain.ids import parse_account_sid
 from charter.domain.models import Account, AccountStatus, AccountType
 from charter.domain.money import format_units, to_units
@@ -123,7 +124,11 @@ def update(sid: str, friendly_name: str | None, status: str | None, as_json: boo
         if account is None:
             raise click.ClickException(f"no account {sid}")
         return await runtime.accounts.update(
-            None, account, friendly_name, AccountStatus(status) if status else None
+            None,
+            account,
+            friendly_name,
+            AccountStatus(status) if status else None,
+            actor=SYSTEM,
         )
 
     print_accounts([run_with_runtime(settings, work)], as_json)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from charter.domain.ids import new_sid
@@ -79,3 +80,25 @@ def audit_event(
         description=description,
         event_data=dict(data or {}),
     )
+
+
+def _plain(value: object) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple | list | frozenset | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+def changes(before: object, after: object, *names: str) -> dict[str, Any]:
+    """Twilio's `event_data` for an update: `{name: {"previous": …, "updated": …}}` for each of
+    the attributes `names` that differs between `before` and `after`.
+
+    Never name an attribute holding a secret, token or digest.
+    """
+    data: dict[str, Any] = {}
+    for name in names:
+        old, new = getattr(before, name), getattr(after, name)
+        if old != new:
+            data[name] = {"previous": _plain(old), "updated": _plain(new)}
+    return data

@@ -1,10 +1,18 @@
-"""Account use cases: main accounts (operators), subaccounts, updates and auth-token rotation."""
+"""Account use cases: main accounts (operators), subaccounts, updates and auth-token rotation.
+
+Each change records one audit event in its transaction: `accounts.created` and `accounts.updated`
+in the log of the account's owner (a subaccount's parent; a main account's own), and
+`auth-tokens.secondary-created`, `.secondary-deleted` and `.promoted` in the account's own log.
+"""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from charter.domain import accounts as rules
 from charter.domain.clock import Clock
 from charter.domain.errors import InvalidParameter, NotFound
+from charter.domain.events import SYSTEM, Actor, AuditEvent, audit_event, changes
 from charter.domain.ids import AccountSid, UserSid, new_sid
 from charter.domain.models import (
     Account,
@@ -41,6 +49,7 @@ class AccountService:
         fixed_sid: AccountSid | None = None,
         fixed_auth_token: str | None = None,
         starting_balance: int | None = None,
+        actor: Actor = SYSTEM,
     ) -> tuple[Account, User | None]:
         """A new main account and, with `email` and `password`, its owner user (operators only).
 
@@ -64,6 +73,7 @@ class AccountService:
             if email is not None and password is not None:
                 user = await self._add_owner(uow, account, email, password)
             await uow.changes.record("account", account.sid)
+            await uow.events.add(_created(account, actor, now))
             await uow.commit()
         return account, user
 
@@ -90,10 +100,17 @@ class AccountService:
             raise NotFound(f"The requested resource /2010-04-01/Accounts/{sid}.json was not found")
         return account
 
-    async def create_subaccount(self, principal: Principal, friendly_name: str | None) -> Account:
+    async def create_subaccount(
+        self, principal: Principal, friendly_name: str | None, *, actor: Actor
+    ) -> Account:
         parent = await self.resolve(principal, principal.account_sid)
-        account = rules.new_subaccount(parent, friendly_name, new_auth_token(), self._clock.now())
-        await self._save(account, new=True)
+        now = self._clock.now()
+        account = rules.new_subaccount(parent, friendly_name, new_auth_token(), now)
+        async with self._uow() as uow:
+            await uow.accounts.add(account)
+            await uow.changes.record("account", account.sid)
+            await uow.events.add(_created(account, actor, now))
+            await uow.commit()
         return account
 
     async def list_accounts(
@@ -119,8 +136,11 @@ class AccountService:
         account: Account,
         friendly_name: str | None,
         status: AccountStatus | None,
+        *,
+        actor: Actor,
     ) -> Account:
-        """Rename or change status; `principal` None means an operator (CLI)."""
+        """Rename or change status; `principal` None means an operator (CLI). A request that
+        changes nothing records nothing."""
         async with self._uow() as uow:
             current = await uow.accounts.find(account.sid)
             if current is None:  # pragma: no cover - accounts are never deleted
@@ -136,19 +156,20 @@ class AccountService:
             if updated is not current:
                 await uow.accounts.update(updated)
                 await uow.changes.record("account", updated.sid)
+                await uow.events.add(_updated(current, updated, actor, updated.date_updated))
                 await uow.commit()
         return updated
 
-    async def add_secondary_auth_token(self, principal: Principal) -> Account:
-        return await self._change_tokens(principal, "add")
+    async def add_secondary_auth_token(self, principal: Principal, *, actor: Actor) -> Account:
+        return await self._change_tokens(principal, "add", actor)
 
-    async def remove_secondary_auth_token(self, principal: Principal) -> Account:
-        return await self._change_tokens(principal, "remove")
+    async def remove_secondary_auth_token(self, principal: Principal, *, actor: Actor) -> Account:
+        return await self._change_tokens(principal, "remove", actor)
 
-    async def promote_secondary_auth_token(self, principal: Principal) -> Account:
-        return await self._change_tokens(principal, "promote")
+    async def promote_secondary_auth_token(self, principal: Principal, *, actor: Actor) -> Account:
+        return await self._change_tokens(principal, "promote", actor)
 
-    async def _change_tokens(self, principal: Principal, action: str) -> Account:
+    async def _change_tokens(self, principal: Principal, action: str, actor: Actor) -> Account:
         now = self._clock.now()
         async with self._uow() as uow:
             account = await uow.accounts.find(principal.account_sid)
@@ -162,18 +183,50 @@ class AccountService:
                 account = rules.promote_secondary_auth_token(account, now)
             await uow.accounts.update(account)
             await uow.changes.record("account", account.sid)
+            event_type, description = _TOKEN_EVENTS[action]
+            await uow.events.add(
+                audit_event(account.sid, event_type, account.sid, actor, now, description)
+            )
             await uow.commit()
         return account
-
-    async def _save(self, account: Account, *, new: bool) -> None:
-        async with self._uow() as uow:
-            if new:
-                await uow.accounts.add(account)
-            else:
-                await uow.accounts.update(account)
-            await uow.changes.record("account", account.sid)
-            await uow.commit()
 
     async def all_accounts(self) -> list[Account]:
         async with self._uow() as uow:
             return list(await uow.accounts.list_all())
+
+
+_TOKEN_EVENTS = {
+    "add": ("auth-tokens.secondary-created", "Secondary auth token created"),
+    "remove": ("auth-tokens.secondary-deleted", "Secondary auth token deleted"),
+    "promote": ("auth-tokens.promoted", "Secondary auth token promoted to primary"),
+}
+
+
+def _created(account: Account, actor: Actor, now: datetime) -> AuditEvent:
+    """`accounts.created`, in the log of the account's owner."""
+    data = {
+        "friendly_name": account.friendly_name,
+        "owner_account_sid": account.owner_account_sid,
+        "type": account.type.value,
+    }
+    kind = "Subaccount" if account.is_subaccount else "Account"
+    owner = account.owner_account_sid
+    return audit_event(owner, "accounts.created", account.sid, actor, now, f"{kind} created", data)
+
+
+def _updated(before: Account, after: Account, actor: Actor, now: datetime) -> AuditEvent:
+    """`accounts.updated` with the changed name and status, in the log of the account's owner."""
+    data = changes(before, after, "friendly_name", "status")
+    description = "Account updated"
+    if "status" in data:
+        description = _STATUS_DESCRIPTIONS[after.status]
+    return audit_event(
+        after.owner_account_sid, "accounts.updated", after.sid, actor, now, description, data
+    )
+
+
+_STATUS_DESCRIPTIONS = {
+    AccountStatus.ACTIVE: "Account reactivated",
+    AccountStatus.SUSPENDED: "Account suspended",
+    AccountStatus.CLOSED: "Account closed",
+}

@@ -8,8 +8,9 @@ envelope (`page`, `page_size`, `start`, `end`, `uri`, `*_page_uri` and one resou
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, get_args, get_origin
 from urllib.parse import parse_qsl, urlencode
 
@@ -57,6 +58,29 @@ def rfc2822(value: datetime | None) -> str | None:
 
 def iso8601(value: datetime | None) -> str | None:
     return None if value is None else value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_ISO8601 = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?P<time>T\d{2}:\d{2}:\d{2}(?P<fraction>\.\d{1,6})?(Z|[+-]\d{2}:\d{2})?)?\Z"
+)
+
+
+def parse_iso8601(name: str, value: str) -> tuple[datetime, timedelta]:
+    """The UTC instant of an ISO 8601 parameter (`2015-08-25` or `2015-08-25T20:38:17Z`; no
+    offset means UTC) and the span it names (a day, a second or a microsecond), or a 400."""
+    match = _ISO8601.match(value)
+    try:
+        if match is None:
+            raise ValueError(value)
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidParameter(
+            f"{name} must be an ISO 8601 date or date-time, e.g. 2015-08-25T20:38:17Z"
+        ) from None
+    parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    if match["time"] is None:
+        return parsed, timedelta(days=1)
+    return parsed, timedelta(microseconds=1) if match["fraction"] else timedelta(seconds=1)
 
 
 def decode_pairs(raw: bytes | str) -> list[tuple[str, str]]:

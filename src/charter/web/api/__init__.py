@@ -7,6 +7,7 @@ from charter.web.api import (
     auth_tokens,
     billing,
     calls,
+    events,
     keys,
     messages,
     numbers,
@@ -25,4 +26,5 @@ def operations() -> list[Operation]:
         *calls.OPERATIONS,
         *recordings.OPERATIONS,
         *billing.OPERATIONS,
+        *events.OPERATIONS,
     ]

@@ -84,7 +84,9 @@ class UpdateAccountParams(Params):
 
 
 async def create_account(call: Call) -> AccountJSON:
-    account = await call.runtime.accounts.create_subaccount(call.acting, call.params.FriendlyName)
+    account = await call.runtime.accounts.create_subaccount(
+        call.acting, call.params.FriendlyName, actor=call.actor
+    )
     return account_json(account)
 
 
@@ -106,7 +108,7 @@ async def fetch_account(call: Call) -> AccountJSON:
 async def update_account(call: Call) -> AccountJSON:
     params: UpdateAccountParams = call.params
     account = await call.runtime.accounts.update(
-        call.acting, call.target, params.FriendlyName, params.Status
+        call.acting, call.target, params.FriendlyName, params.Status, actor=call.actor
     )
     return account_json(account)
 

@@ -32,7 +32,7 @@ class AuthTokenPromotionJSON(TypedDict):
 
 
 async def create_secondary(call: Call) -> SecondaryAuthTokenJSON:
-    account = await call.runtime.accounts.add_secondary_auth_token(call.acting)
+    account = await call.runtime.accounts.add_secondary_auth_token(call.acting, actor=call.actor)
     return {
         "account_sid": account.sid,
         "date_created": iso8601(account.secondary_auth_token_created),
@@ -43,11 +43,13 @@ async def create_secondary(call: Call) -> SecondaryAuthTokenJSON:
 
 
 async def delete_secondary(call: Call) -> None:
-    await call.runtime.accounts.remove_secondary_auth_token(call.acting)
+    await call.runtime.accounts.remove_secondary_auth_token(call.acting, actor=call.actor)
 
 
 async def promote(call: Call) -> AuthTokenPromotionJSON:
-    account = await call.runtime.accounts.promote_secondary_auth_token(call.acting)
+    account = await call.runtime.accounts.promote_secondary_auth_token(
+        call.acting, actor=call.actor
+    )
     return {
         "account_sid": account.sid,
         "auth_token": account.auth_token,

@@ -86,7 +86,9 @@ def _key_sid(call: Call) -> str:
 
 
 async def create_key(call: Call) -> NewKeyJSON:
-    key, secret = await call.runtime.keys.create(call.target, call.params.FriendlyName)
+    key, secret = await call.runtime.keys.create(
+        call.target, call.params.FriendlyName, actor=call.actor
+    )
     return {**key_json(key), "secret": secret}
 
 
@@ -106,12 +108,14 @@ async def fetch_key(call: Call) -> KeyJSON:
 
 
 async def update_key(call: Call) -> KeyJSON:
-    key = await call.runtime.keys.update(call.target, _key_sid(call), call.params.FriendlyName)
+    key = await call.runtime.keys.update(
+        call.target, _key_sid(call), call.params.FriendlyName, actor=call.actor
+    )
     return key_json(key)
 
 
 async def delete_key(call: Call) -> None:
-    await call.runtime.keys.delete(call.target, _key_sid(call))
+    await call.runtime.keys.delete(call.target, _key_sid(call), actor=call.actor)
 
 
 def _operations_2010(resource: str, list_key: str, noun: str) -> list[Operation]:
@@ -175,7 +179,9 @@ async def create_iam_key(call: Call) -> NewIAMKeyJSON:
     if key_type is KeyType.MAIN and call.acting.kind != "auth_token":
         raise AuthenticationRequired("Only the account's auth token can create main keys")
     policy = None if params.Policy is None else parse_policy(params.Policy)
-    key, secret = await call.runtime.keys.create(account, params.FriendlyName, key_type, policy)
+    key, secret = await call.runtime.keys.create(
+        account, params.FriendlyName, key_type, policy, actor=call.actor
+    )
     return {**iam_key_json(key), "secret": secret}
 
 
@@ -198,13 +204,15 @@ async def update_iam_key(call: Call) -> IAMKeyJSON:
     params: UpdateIAMKeyParams = call.params
     account, key = await _reachable_key(call)
     policy = None if params.Policy is None else parse_policy(params.Policy)
-    updated = await call.runtime.keys.update(account, key.sid, params.FriendlyName, policy)
+    updated = await call.runtime.keys.update(
+        account, key.sid, params.FriendlyName, policy, actor=call.actor
+    )
     return iam_key_json(updated)
 
 
 async def delete_iam_key(call: Call) -> None:
     account, key = await _reachable_key(call)
-    await call.runtime.keys.delete(account, key.sid)
+    await call.runtime.keys.delete(account, key.sid, actor=call.actor)
 
 
 IAM_TAGS = ("IAM Keys",)
