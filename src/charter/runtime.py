@@ -23,6 +23,7 @@ from charter.services.events import EventService
 from charter.services.keys import KeyService
 from charter.services.messages import MessageService
 from charter.services.numbers import NumberService
+from charter.services.oauth_apps import OAuthAppService
 from charter.services.voice import CallService, RecordingService
 from charter.settings import Settings, SettingsError, decode_secret_key
 from charter.storage.changes import ChangeFollower
@@ -72,6 +73,7 @@ class Runtime:
     messages: MessageService
     calls: CallService
     recordings: RecordingService
+    oauth_apps: OAuthAppService
     events: EventService
 
     async def start(self) -> None:
@@ -120,5 +122,6 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
         messages=MessageService(uow, clock, billing),
         calls=CallService(uow, clock, billing),
         recordings=RecordingService(uow, clock),
+        oauth_apps=OAuthAppService(uow, clock, production=settings.is_production),
         events=EventService(uow),
     )

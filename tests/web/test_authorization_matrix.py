@@ -26,7 +26,7 @@ from tests.factories import make_account, make_subaccount
 
 OPERATIONS = operations()
 PREFIXES = {"Keys": "SK", "SigningKeys": "SK", "IncomingPhoneNumbers": "PN", "Messages": "SM",
-            "Calls": "CA", "Recordings": "RE", "Events": "AE"}  # fmt: skip
+            "Calls": "CA", "Recordings": "RE", "Events": "AE", "OAuthApps": "OQ"}  # fmt: skip
 
 
 @dataclass
@@ -91,7 +91,9 @@ def _request(
     path = re.sub(r"{(\w+)}", fill, op.path)
     form = {"AccountSid": world.owner.sid}
     response: httpx.Response
-    if op.method in ("POST", "PUT"):
+    if op.method in ("POST", "PUT") and op.body == "json":
+        response = client.request(op.method, path, json=form, auth=cred)
+    elif op.method in ("POST", "PUT"):
         response = client.request(op.method, path, data=form, auth=cred)
     else:
         query = form if op.method == "GET" else None

@@ -9,6 +9,7 @@ at once, the previous one only until its grace period ends (on the server's cloc
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -26,6 +27,11 @@ DEFAULT_TTL = 3600
 DEFAULT_GRACE = 24 * 3600
 MAX_GRACE = 30 * 24 * 3600
 APP_TYPES = ("client_credentials",)
+AUTH_METHODS = ("client_secret_basic", "client_secret_post")
+NAME_LENGTH = 64
+DESCRIPTION_LENGTH = 1024
+COMPANY_LENGTH = 255
+URL_FIELDS = ("logo_url", "homepage_url", "terms_url")
 MANAGING_ROLES = frozenset({Role.OWNER, Role.ADMINISTRATOR, Role.DEVELOPER})
 
 
@@ -146,6 +152,54 @@ def check_text(field: str, value: object, limit: int, *, required: bool = False)
     return value
 
 
+def check_type(value: object) -> str:
+    if value is None:
+        return APP_TYPES[0]
+    if value not in APP_TYPES:
+        raise InvalidParameter(f"type must be one of: {', '.join(APP_TYPES)}")
+    return str(value)
+
+
+def check_fields(raw: Mapping[str, object], *, production: bool) -> dict[str, object]:
+    """The app fields present in `raw` (JSON values; `policy` is `{allow, deny}`), validated.
+
+    A field given as null takes its default: `type` client_credentials, `access_token_ttl` 3600,
+    text and URLs none; `friendly_name` and `policy` cannot be null. Raises `InvalidParameter`
+    (or `InvalidPermission`, 70002, for a policy naming an unknown permission).
+    """
+    fields: dict[str, object] = {}
+    for name, value in raw.items():
+        if name == "type":
+            fields[name] = check_type(value)
+        elif name == "friendly_name":
+            fields[name] = check_text(name, value, NAME_LENGTH, required=True)
+        elif name == "description":
+            fields[name] = check_text(name, value, DESCRIPTION_LENGTH)
+        elif name == "company_name":
+            fields[name] = check_text(name, value, COMPANY_LENGTH)
+        elif name in URL_FIELDS:
+            fields[name] = check_url(name, value, production=production)
+        elif name == "policy":
+            if value is not None and not isinstance(value, Mapping):
+                raise InvalidParameter('policy must be an object {"allow": [...], "deny": [...]}')
+            given = value or {}
+            fields[name] = check_policy(given.get("allow"), given.get("deny"))
+        elif name == "access_token_ttl":
+            fields[name] = check_ttl(value)
+        else:
+            raise InvalidParameter(f"{name} cannot be set")
+    return fields
+
+
+def update_app(app: OAuthApp, fields: Mapping[str, object], now: datetime) -> OAuthApp:
+    """`app` with the validated `fields` (from `check_fields`) replaced; `app` itself when
+    nothing changes."""
+    changed = {k: v for k, v in fields.items() if getattr(app, k) != v}
+    if not changed:
+        return app
+    return dataclasses.replace(app, **changed, date_updated=now)  # type: ignore[arg-type]
+
+
 def effective_permissions(policy: Policy, scope: frozenset[str] | None) -> frozenset[str]:
     """The concrete permission names an app's token may use: allowed (directly or through a
     resource's `*`), not denied, and within `scope` when one was requested."""
@@ -236,3 +290,9 @@ def rotation(
         else:
             drop.append(secret.id)
     return [*keep, new], drop
+
+
+def previous_secret_ids(secrets: list[AppSecret]) -> list[str]:
+    """The secrets the compromise path deletes: every one but the current (the previous secret,
+    valid or already expired)."""
+    return [secret.id for secret in secrets if secret.expires_at is not None]

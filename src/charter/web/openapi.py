@@ -63,9 +63,8 @@ def _operation(op: Operation) -> dict[str, Any]:
     if op.params is not None:
         schema = op.params.model_json_schema(by_alias=True)
         if op.method in ("POST", "PUT"):
-            doc["requestBody"] = {
-                "content": {"application/x-www-form-urlencoded": {"schema": schema}}
-            }
+            media = "application/json" if op.body == "json" else "application/x-www-form-urlencoded"
+            doc["requestBody"] = {"content": {media: {"schema": schema}}}
         else:
             doc["parameters"] += [
                 {"name": name, "in": "query", "required": False, "schema": prop}

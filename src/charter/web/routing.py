@@ -9,7 +9,7 @@ import base64
 import binascii
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from pydantic import BaseModel
@@ -24,6 +24,7 @@ from charter.domain.models import Account, Principal
 from charter.domain.permissions import Permission, authorize
 from charter.runtime import Runtime
 from charter.web.errors import JSON_HEADERS
+from charter.web.json_body import json_object, validate_json
 from charter.web.twilio import decode_pairs, form_pairs, validate_params
 
 
@@ -71,6 +72,7 @@ class Operation:
     permission: Permission | None = None
     list_key: str | None = None
     tags: Sequence[str] = field(default_factory=tuple)
+    body: Literal["form", "json"] = "form"  # POST/PUT bodies; IAM v1 OAuth apps take JSON
 
 
 def parse_basic(header: str | None) -> tuple[str, str]:
@@ -138,11 +140,15 @@ def _endpoint(operations: dict[str, Operation]) -> Callable[[Request], Awaitable
         if raw_sid is not None and principal is not None:
             account = await runtime.accounts.resolve(principal, parse_account_sid(raw_sid))
         query = decode_pairs(request.scope["query_string"])
-        if method in ("POST", "PUT"):
-            pairs = await form_pairs(request, runtime.settings.max_body_bytes)
+        if op.body == "json" and method in ("POST", "PUT"):
+            body = await json_object(request, runtime.settings.max_body_bytes)
+            params = validate_json(op.params, body) if op.params is not None else None
         else:
-            pairs = query
-        params = validate_params(op.params, pairs) if op.params is not None else None
+            if method in ("POST", "PUT"):
+                pairs = await form_pairs(request, runtime.settings.max_body_bytes)
+            else:
+                pairs = query
+            params = validate_params(op.params, pairs) if op.params is not None else None
         result = await op.handler(Call(request, runtime, principal, account, params, query))
         if isinstance(result, Response):
             return result

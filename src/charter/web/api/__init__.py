@@ -11,6 +11,7 @@ from charter.web.api import (
     keys,
     messages,
     numbers,
+    oauth_apps,
     recordings,
 )
 from charter.web.routing import Operation
@@ -21,6 +22,7 @@ def operations() -> list[Operation]:
         *accounts.OPERATIONS,
         *auth_tokens.OPERATIONS,
         *keys.OPERATIONS,
+        *oauth_apps.OPERATIONS,
         *numbers.OPERATIONS,
         *messages.OPERATIONS,
         *calls.OPERATIONS,
