@@ -403,7 +403,10 @@ def test_garbage_authorization_is_401_with_challenge(
     for method, url in (("GET", tenant.account_url()), ("POST", ACCOUNTS), ("GET", ACCOUNTS)):
         r = anonymous.request(method, url, headers=headers)
         assert_twilio_error(r, 401, 20003)
-        assert r.headers["www-authenticate"] == 'Basic realm="Twilio API"'
+        if authorization is not None and authorization.startswith("Bearer"):  # RFC 6750 §3
+            assert r.headers["www-authenticate"] == 'Bearer realm="Charter", error="invalid_token"'
+        else:
+            assert r.headers["www-authenticate"] == 'Basic realm="Twilio API"'
 
 
 def test_wrong_secret_is_401_with_challenge(
