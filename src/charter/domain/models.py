@@ -96,9 +96,9 @@ class Principal:
     """Who is acting: the resolved identity behind one request's credentials.
 
     `kind` names the credential type: "auth_token" (AccountSid:AuthToken), "main_key",
-    "standard_key", "restricted_key" or "oauth_app" (a Bearer access token); `account_sid` is the account whose credential it is,
-    `main_account_sid` that account's main account; `policy` the permissions a restricted
-    credential holds.
+    "standard_key", "restricted_key" or "oauth_app" (a Bearer access token); `account_sid` is
+    the account whose credential it is, `main_account_sid` that account's main account; `policy`
+    the permissions a restricted key or an access token holds.
     """
 
     kind: str
