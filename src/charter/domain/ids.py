@@ -16,6 +16,7 @@ PREFIXES: dict[str, str] = {
     "US": "User",
     "SK": "API key",
     "CN": "Connect app",
+    "AZ": "Connect authorization",
     "OQ": "OAuth app",
     "CA": "Call",
     "SM": "Message",

@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Protocol
 
 from charter.domain.billing import LedgerEntry
+from charter.domain.connect import Authorization, ConnectApp
 from charter.domain.events import AuditEvent
 from charter.domain.ids import AccountSid
 from charter.domain.messaging import Message
@@ -273,7 +274,41 @@ class RevokedTokenRepo(Protocol):
 class TestClockStore(Protocol):
     async def offset(self) -> float: ...
 
-    async def set_offset(self, seconds: float, now: datetime) -> None: ...
+    async def advance(self, seconds: float, now: datetime, limit: float) -> float | None: ...
+
+
+class ConnectAppRepo(Protocol):
+    async def find(self, sid: str) -> ConnectApp | None: ...
+
+    async def add(self, app: ConnectApp, /) -> None: ...
+
+    async def update(self, app: ConnectApp, /) -> bool: ...
+
+    async def delete(self, sid: str) -> None: ...
+
+    async def list_page(self, account_sid: AccountSid, page: PageRequest) -> Page[ConnectApp]: ...
+
+
+class AuthorizationRepo(Protocol):
+    """Customers' authorizations of Connect apps: one per (app, customer), reused."""
+
+    async def find(self, sid: str) -> Authorization | None: ...
+
+    async def find_for(
+        self, connect_app_sid: str, customer: AccountSid
+    ) -> Authorization | None: ...
+
+    async def find_by_subaccount(self, subaccount_sid: AccountSid) -> Authorization | None: ...
+
+    async def for_app(self, connect_app_sid: str) -> Sequence[Authorization]: ...
+
+    async def active_page(self, customer: AccountSid, page: PageRequest) -> Page[Authorization]: ...
+
+    async def add(self, authorization: Authorization, /) -> None: ...
+
+    async def update(self, authorization: Authorization, /, if_status: str | None = None) -> bool:
+        """Save; with `if_status`, only while the stored status is that one (compare-and-set)."""
+        ...
 
 
 class UnitOfWork(Protocol):
@@ -323,6 +358,12 @@ class UnitOfWork(Protocol):
 
     @property
     def test_clock(self) -> TestClockStore: ...
+
+    @property
+    def connect_apps(self) -> ConnectAppRepo: ...
+
+    @property
+    def authorizations(self) -> AuthorizationRepo: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

@@ -354,3 +354,86 @@ class TestClockRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     offset_seconds: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ConnectAppRow(Base):
+    __tablename__ = "connect_apps"
+
+    seq: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    sid: Mapped[str] = mapped_column(String(34), unique=True)
+    account_sid: Mapped[str] = mapped_column(
+        String(34), ForeignKey("accounts.sid", ondelete="CASCADE"), index=True
+    )
+    friendly_name: Mapped[str] = mapped_column(String(64))
+    logo_url: Mapped[str] = mapped_column(Text)
+    company_name: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str | None] = mapped_column(Text)
+    homepage_url: Mapped[str | None] = mapped_column(Text)
+    terms_of_service_url: Mapped[str | None] = mapped_column(Text)
+    authorize_redirect_url: Mapped[str | None] = mapped_column(Text)
+    deauthorize_callback_url: Mapped[str | None] = mapped_column(Text)
+    deauthorize_callback_method: Mapped[str] = mapped_column(String(8))
+    permissions: Mapped[str] = mapped_column(String(64))
+    date_created: Mapped[datetime] = mapped_column(UTCDateTime)
+    date_updated: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ConnectAuthorizationRow(Base):
+    """A customer's authorization of a Connect app; one row per (app, customer), reused on
+    re-approval, so the dedicated subaccount is too."""
+
+    __tablename__ = "connect_authorizations"
+
+    seq: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    sid: Mapped[str] = mapped_column(String(34), unique=True)
+    connect_app_sid: Mapped[str] = mapped_column(String(34), index=True)
+    customer_account_sid: Mapped[str] = mapped_column(
+        String(34), ForeignKey("accounts.sid", ondelete="CASCADE"), index=True
+    )
+    subaccount_sid: Mapped[str] = mapped_column(String(34), unique=True)
+    permissions: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    approved_by: Mapped[str] = mapped_column(String(34))
+    date_created: Mapped[datetime] = mapped_column(UTCDateTime)
+    date_updated: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        Index("uq_connect_authorizations_app_customer", "connect_app_sid", "customer_account_sid",
+              unique=True),
+    )  # fmt: skip
+
+
+class ConsoleSessionRow(Base):
+    """A signed-in console session: only the SHA-256 of the cookie's token is stored."""
+
+    __tablename__ = "console_sessions"
+
+    token_digest: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    user_sid: Mapped[str] = mapped_column(
+        String(34), ForeignKey("users.sid", ondelete="CASCADE"), index=True
+    )
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class WebhookAttemptRow(Base):
+    """The delivery log: one row per attempt to deliver an outbox webhook."""
+
+    __tablename__ = "webhook_attempts"
+
+    id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    outbox_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"),
+        ForeignKey("outbox.id", ondelete="CASCADE"),
+        index=True,
+    )
+    account_sid: Mapped[str] = mapped_column(String(34), index=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    url: Mapped[str] = mapped_column(Text)
+    method: Mapped[str] = mapped_column(String(8))
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime)

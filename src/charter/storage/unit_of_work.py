@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from charter.domain.clock import Clock
 from charter.security import Cipher
 from charter.storage.comms import SQLMessageRepo, SQLNumberRepo
+from charter.storage.connect import SQLAuthorizationRepo, SQLConnectAppRepo
 from charter.storage.events import SQLEventLog
 from charter.storage.ledger import SQLLedger
 from charter.storage.oauth_apps import SQLOAuthAppRepo
@@ -57,6 +58,8 @@ class SQLUnitOfWork:
         self._signing_keys: SQLSigningKeyRepo | None = None
         self._revoked_tokens: SQLRevokedTokenRepo | None = None
         self._test_clock: SQLTestClockStore | None = None
+        self._connect_apps: SQLConnectAppRepo | None = None
+        self._authorizations: SQLAuthorizationRepo | None = None
 
     @property
     def accounts(self) -> SQLAccountRepo:
@@ -133,6 +136,16 @@ class SQLUnitOfWork:
         assert self._test_clock is not None  # noqa: S101 - only inside `async with`
         return self._test_clock
 
+    @property
+    def connect_apps(self) -> SQLConnectAppRepo:
+        assert self._connect_apps is not None  # noqa: S101 - only inside `async with`
+        return self._connect_apps
+
+    @property
+    def authorizations(self) -> SQLAuthorizationRepo:
+        assert self._authorizations is not None  # noqa: S101 - only inside `async with`
+        return self._authorizations
+
     async def __aenter__(self) -> SQLUnitOfWork:
         session = self._sessions()
         self._session = session
@@ -151,6 +164,8 @@ class SQLUnitOfWork:
         self._signing_keys = SQLSigningKeyRepo(session, self._cipher)
         self._revoked_tokens = SQLRevokedTokenRepo(session)
         self._test_clock = SQLTestClockStore(session)
+        self._connect_apps = SQLConnectAppRepo(session)
+        self._authorizations = SQLAuthorizationRepo(session)
         return self
 
     async def __aexit__(
