@@ -5,6 +5,7 @@ the two-secret limit; deletion."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 import httpx
 import pytest
@@ -41,9 +42,13 @@ def owner(clock_server: CharterServer) -> Iterator[tuple[httpx.Client, MainAccou
         yield http, account
 
 
-def _advance(http: httpx.Client, seconds: int) -> None:
+def _advance(http: httpx.Client, seconds: float) -> None:
     response = http.post("/_charter/clock", data={"advance": str(seconds)})
     assert response.status_code == 200, response.text
+
+
+def _now(http: httpx.Client) -> datetime:
+    return datetime.fromisoformat(http.get("/_charter/clock").json()["now"])
 
 
 def _token_status(http: httpx.Client, client_id: str, secret: str) -> int:
@@ -89,11 +94,12 @@ def test_grace_period_and_two_secret_limit(owner: tuple[httpx.Client, MainAccoun
     second = rotated.json()["secret"]
     assert _token_status(http, sid, first) == 200
     assert _token_status(http, sid, second) == 200
-    # to the second: the previous secret ends at rotation + 600 s exactly (milliseconds of
-    # real time pass between these requests, far less than the second between the checks)
-    _advance(http, 599)
+    # The previous secret ends exactly at `previous_secret_expires_at` (rotation time, in whole
+    # seconds, + 600 s) on the server's clock: half a second before it, it works; at it, not.
+    expires = datetime.fromisoformat(rotated.json()["previous_secret_expires_at"])
+    _advance(http, (expires - _now(http)).total_seconds() - 0.5)
     assert _token_status(http, sid, first) == 200
-    _advance(http, 1)
+    _advance(http, 0.5)
     assert _token_status(http, sid, first) == 401
     assert _token_status(http, sid, second) == 200
     # rotating twice inside a grace period: the oldest secret ends at once
