@@ -22,7 +22,7 @@ TEST_KEY = "q2Xr6fJ1pNnYvH3n0vQGmZ0dHk8Qm9oQy3G0n8dW1cE"
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
-        if name.startswith("CHARTER_") and not name.startswith("CHARTER_TEST_"):
+        if name.startswith("CHARTER_") and name not in databases.TEST_VARIABLES:
             monkeypatch.delenv(name)
 
 

@@ -19,6 +19,8 @@ import pytest
 from charter.storage.migrate import upgrade
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+TEST_VARIABLES = ("CHARTER_TEST_DATABASE", "CHARTER_TEST_POSTGRES_URL")
+"""The suite's own variables; every other `CHARTER_*` one (`CHARTER_TEST_CLOCK` too) is cleared."""
 
 
 def backend() -> str:

@@ -42,6 +42,7 @@ def test_an_empty_environment_gives_the_defaults() -> None:
     assert settings.auth_failure_window_seconds == 60
     assert settings.cache_poll_seconds == 0.5
     assert settings.workers == 1
+    assert settings.test_clock is False
 
 
 def test_empty_values_count_as_unset() -> None:
@@ -88,6 +89,8 @@ def test_variables_outside_charters_are_ignored() -> None:
         ("CHARTER_CACHE_POLL_SECONDS", "0.01", "cache_poll_seconds", 0.01),
         ("CHARTER_CACHE_POLL_SECONDS", "60", "cache_poll_seconds", 60.0),
         ("CHARTER_WORKERS", "4", "workers", 4),
+        ("CHARTER_TEST_CLOCK", "1", "test_clock", True),
+        ("CHARTER_TEST_CLOCK", "0", "test_clock", False),
     ],
 )
 def test_each_variable_is_parsed_into_its_field(
@@ -125,6 +128,8 @@ def test_each_variable_is_parsed_into_its_field(
         ("CHARTER_CACHE_POLL_SECONDS", "0", "CHARTER_CACHE_POLL_SECONDS must be between"),
         ("CHARTER_CACHE_POLL_SECONDS", "61", "CHARTER_CACHE_POLL_SECONDS must be between"),
         ("CHARTER_CACHE_POLL_SECONDS", "nan", "CHARTER_CACHE_POLL_SECONDS must be between"),
+        ("CHARTER_TEST_CLOCK", "yes", "CHARTER_TEST_CLOCK must be 0 or 1"),
+        ("CHARTER_TEST_CLOCK", "true", "CHARTER_TEST_CLOCK must be 0 or 1"),
     ],
 )
 def test_bad_values_raise_settings_error(env: str, raw: str, message: str) -> None:
@@ -153,6 +158,10 @@ def test_safe_production_settings_pass_validation() -> None:
         (
             {"database_url": "sqlite:///charter.db"},
             "SQLite cannot be shared by several worker processes safely",
+        ),
+        (
+            {"test_clock": True},
+            "CHARTER_TEST_CLOCK is on: anyone can move the server's time forward",
         ),
     ],
 )

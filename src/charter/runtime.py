@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from charter.domain.billing import PriceList
-from charter.domain.clock import Clock, SystemClock
+from charter.domain.clock import Clock, SystemClock, TestClock
 from charter.domain.errors import InvalidParameter
 from charter.domain.throttle import AuthThrottle, ThrottleLimits
 from charter.security import Cipher, new_encryption_key
@@ -24,9 +25,10 @@ from charter.services.keys import KeyService
 from charter.services.messages import MessageService
 from charter.services.numbers import NumberService
 from charter.services.oauth_apps import OAuthAppService
+from charter.services.test_clock import TestClockService
 from charter.services.voice import CallService, RecordingService
 from charter.settings import Settings, SettingsError, decode_secret_key
-from charter.storage.changes import ChangeFollower
+from charter.storage.changes import ChangeFollower, Listener
 from charter.storage.engine import make_engine, sqlite_path
 from charter.storage.unit_of_work import SQLUnitOfWorkFactory
 
@@ -75,9 +77,12 @@ class Runtime:
     recordings: RecordingService
     oauth_apps: OAuthAppService
     events: EventService
+    test_clock: TestClockService | None = None  # CHARTER_TEST_CLOCK only
 
     async def start(self) -> None:
         await self.follower.start()
+        if self.test_clock is not None:  # after the follower: no advance falls between the two
+            await self.test_clock.load()
 
     async def stop(self) -> None:
         await self.follower.stop()
@@ -86,13 +91,20 @@ class Runtime:
 
 def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
     clock = clock or SystemClock()
+    if settings.test_clock:
+        clock = TestClock(clock)
     engine = make_engine(settings.database_url)
     uow = SQLUnitOfWorkFactory(engine, load_cipher(settings), clock)
     follower_ref: list[ChangeFollower] = []
     directory = Directory(uow, trusted=lambda: follower_ref[0].healthy())
-    follower = ChangeFollower(engine, directory.invalidate, settings.cache_poll_seconds)
+    test_clock = TestClockService(uow, clock) if isinstance(clock, TestClock) else None
+    listeners: list[Listener] = [directory.invalidate]
+    if test_clock is not None:
+        listeners.append(test_clock.apply_changes)
+    on_changes = _every(listeners)
+    follower = ChangeFollower(engine, on_changes, settings.cache_poll_seconds)
     follower_ref.append(follower)
-    uow.on_commit = directory.invalidate
+    uow.on_commit = on_changes
     throttle = AuthThrottle(
         ThrottleLimits(
             settings.auth_failures_per_source,
@@ -124,4 +136,13 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
         recordings=RecordingService(uow, clock),
         oauth_apps=OAuthAppService(uow, clock, production=settings.is_production),
         events=EventService(uow),
+        test_clock=test_clock,
     )
+
+
+def _every(listeners: Sequence[Listener]) -> Listener:
+    def listener(changes: Sequence[tuple[str, str]]) -> None:
+        for each in listeners:
+            each(changes)
+
+    return listener

@@ -161,6 +161,17 @@ class Settings:
             "Worker processes for `charter serve` (the `--workers` option overrides it).",
         ),
     )
+    test_clock: bool = field(
+        default=False,
+        metadata=_doc(
+            "CHARTER_TEST_CLOCK",
+            "0",
+            "`1` turns on the test clock: `GET` and `POST /_charter/clock` read and advance the "
+            "server's time on every instance sharing the database, **without authentication**. "
+            "For integration tests only (see docs/testing-with-charter.md); refused in "
+            "production.",
+        ),
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -192,6 +203,8 @@ class Settings:
             found.append("CHARTER_PUBLIC_URL is not an https URL")
         if self.database_url.startswith("sqlite") and self.workers > 1:
             found.append("SQLite cannot be shared by several worker processes safely")
+        if self.test_clock:
+            found.append("CHARTER_TEST_CLOCK is on: anyone can move the server's time forward")
         return found
 
     def validate(self) -> None:
@@ -245,6 +258,10 @@ def _convert(name: str, env: str, raw: str) -> object:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise SettingsError(f"{env} must be an http(s) URL")
         return raw.rstrip("/")
+    if name == "test_clock":
+        if raw not in ("0", "1"):
+            raise SettingsError(f"{env} must be 0 or 1")
+        return raw == "1"
     if name == "database_url":
         if not raw.startswith(("sqlite:", "postgresql:", "postgresql+", "postgres:")):
             raise SettingsError(f"{env} must start with sqlite: or postgresql:")

@@ -39,6 +39,8 @@ def run_with_runtime(settings: Settings, work: Callable[[Runtime], Awaitable[T]]
     async def run() -> T:
         runtime = build_runtime(settings)
         try:
+            if runtime.test_clock is not None:
+                await runtime.test_clock.load()
             return await work(runtime)
         finally:
             await runtime.stop()

@@ -17,7 +17,7 @@ from charter.domain.clock import Clock
 from charter.domain.errors import DomainError
 from charter.runtime import build_runtime
 from charter.settings import Settings
-from charter.web import api, errors
+from charter.web import api, clock as test_clock, errors
 from charter.web.openapi import docs_page, openapi_document
 from charter.web.routing import build_routes
 
@@ -38,6 +38,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     settings.validate()
     runtime = build_runtime(settings, clock)
     operations = api.operations()
+    if settings.test_clock:
+        operations += test_clock.OPERATIONS
     document = openapi_document(operations, settings.public_url)
     reference = docs_page(operations)
 
@@ -62,6 +64,12 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if not settings.is_production:
             log.warning("Charter is running in development mode (CHARTER_ENV=development)")
+        if settings.test_clock:
+            log.warning(
+                "the test clock is on (CHARTER_TEST_CLOCK=1): anyone can move this server's "
+                "time forward with POST %s, without authentication",
+                test_clock.PATH,
+            )
         await runtime.start()
         try:
             yield
