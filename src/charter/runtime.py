@@ -15,6 +15,7 @@ from charter.domain.billing import PriceList
 from charter.domain.clock import Clock, SystemClock, TestClock
 from charter.domain.errors import InvalidParameter
 from charter.domain.throttle import AuthThrottle, ThrottleLimits
+from charter.oauth.service import OAuthService
 from charter.security import Cipher, new_encryption_key
 from charter.services.accounts import AccountService
 from charter.services.authn import Authenticator
@@ -77,15 +78,18 @@ class Runtime:
     recordings: RecordingService
     oauth_apps: OAuthAppService
     events: EventService
+    oauth: OAuthService
     test_clock: TestClockService | None = None  # CHARTER_TEST_CLOCK only
 
     async def start(self) -> None:
         await self.follower.start()
+        await self.oauth.start()  # after the follower: no rotation or revocation is missed
         if self.test_clock is not None:  # after the follower: no advance falls between the two
             await self.test_clock.load()
 
     async def stop(self) -> None:
         await self.follower.stop()
+        await self.oauth.stop()
         await self.uow.engine.dispose()
 
 
@@ -98,7 +102,12 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
     follower_ref: list[ChangeFollower] = []
     directory = Directory(uow, trusted=lambda: follower_ref[0].healthy())
     test_clock = TestClockService(uow, clock) if isinstance(clock, TestClock) else None
-    listeners: list[Listener] = [directory.invalidate]
+    if not settings.is_production:
+        # Authlib refuses OAuth requests whose URL is plain HTTP off loopback; production
+        # requires an https CHARTER_PUBLIC_URL, development may serve any host over HTTP.
+        os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
+    oauth = OAuthService(uow, clock, directory, settings.public_url)
+    listeners: list[Listener] = [directory.invalidate, oauth.on_changes]
     if test_clock is not None:
         listeners.append(test_clock.apply_changes)
     on_changes = _every(listeners)
@@ -136,6 +145,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
         recordings=RecordingService(uow, clock),
         oauth_apps=OAuthAppService(uow, clock, production=settings.is_production),
         events=EventService(uow),
+        oauth=oauth,
         test_clock=test_clock,
     )
 

@@ -1,4 +1,6 @@
-"""The authorization matrix: every route in the route table × every kind of credential.
+"""The authorization matrix: every route in the route table × every kind of credential (auth
+token, main/standard/restricted keys, OAuth access tokens with and without the permission,
+subaccount and stranger).
 
 Generated from the catalogue, so a new route is covered the day it is added. Each request uses
 the owner's account in the path (or `AccountSid` parameter) and well-formed but unknown SIDs for
@@ -34,7 +36,7 @@ class World:
     owner: Account
     sub: Account
     stranger: Account
-    creds: dict[str, tuple[str, str]]
+    creds: dict[str, tuple[str, str] | str]  # HTTP Basic pairs, or a Bearer access token
 
 
 def _key(client: TestClient, account: Account, **form: str) -> tuple[str, str]:
@@ -43,6 +45,24 @@ def _key(client: TestClient, account: Account, **form: str) -> tuple[str, str]:
     )
     assert r.status_code == 201, r.text
     return (r.json()["sid"], r.json()["secret"])
+
+
+def _token(client: TestClient, account: Account, allow: str) -> str:
+    """An access token of a new OAuth app of `account` whose policy allows `allow` only."""
+    app = client.post(
+        "/v1/Account/OAuthApps",
+        json={"friendly_name": "Matrix", "policy": {"allow": [allow]}},
+        auth=(account.sid, account.auth_token),
+    )
+    assert app.status_code == 201, app.text
+    r = client.post(
+        "/v2/token",
+        data={"grant_type": "client_credentials"},
+        auth=(app.json()["sid"], app.json()["secret"]),
+    )
+    assert r.status_code == 200, r.text
+    token: str = r.json()["access_token"]
+    return token
 
 
 def _world(client: TestClient, op: Operation) -> World:
@@ -58,7 +78,7 @@ def _world(client: TestClient, op: Operation) -> World:
         if op.permission and op.permission.resource != "usage"
         else ("/twilio/billing/balance/read")
     )
-    creds = {
+    creds: dict[str, tuple[str, str] | str] = {
         "auth_token": (owner.sid, owner.auth_token),
         "main_key": _key(client, owner, KeyType="main"),
         "standard_key": _key(client, owner),
@@ -68,13 +88,16 @@ def _world(client: TestClient, op: Operation) -> World:
         "subaccount": (sub.sid, sub.auth_token),
         "stranger": (stranger.sid, stranger.auth_token),
     }
+    creds["oauth_without"] = _token(client, owner, other)
     if with_permission is not None:
         creds["restricted_with"] = with_permission
+        assert op.permission is not None
+        creds["oauth_with"] = _token(client, owner, op.permission.name)
     return World(owner, sub, stranger, creds)
 
 
 def _request(
-    client: TestClient, op: Operation, world: World, cred: tuple[str, str]
+    client: TestClient, op: Operation, world: World, cred: tuple[str, str] | str
 ) -> httpx.Response:
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -90,14 +113,16 @@ def _request(
 
     path = re.sub(r"{(\w+)}", fill, op.path)
     form = {"AccountSid": world.owner.sid}
+    auth = cred if isinstance(cred, tuple) else None
+    headers = {"Authorization": f"Bearer {cred}"} if isinstance(cred, str) else None
     response: httpx.Response
     if op.method in ("POST", "PUT") and op.body == "json":
-        response = client.request(op.method, path, json=form, auth=cred)
+        response = client.request(op.method, path, json=form, auth=auth, headers=headers)
     elif op.method in ("POST", "PUT"):
-        response = client.request(op.method, path, data=form, auth=cred)
+        response = client.request(op.method, path, data=form, auth=auth, headers=headers)
     else:
         query = form if op.method == "GET" else None
-        response = client.request(op.method, path, params=query, auth=cred)
+        response = client.request(op.method, path, params=query, auth=auth, headers=headers)
     return response
 
 
@@ -118,16 +143,16 @@ def _expected(op: Operation, credential: str) -> bool:
         return True
     if credential == "standard_key":
         return perm is None or not perm.is_management
-    if credential == "restricted_with":
+    if credential in ("restricted_with", "oauth_with"):
         return perm is not None and perm.grantable
-    if credential == "restricted_without":
+    if credential in ("restricted_without", "oauth_without"):
         return False
     # subaccount and stranger credentials act on their own account where there is no path account
     return acts_on_own_account and (perm is None or perm.product in ("iam", "monitor"))
 
 
 CREDENTIALS = ["auth_token", "main_key", "standard_key", "restricted_with", "restricted_without",
-               "subaccount", "stranger"]  # fmt: skip
+               "oauth_with", "oauth_without", "subaccount", "stranger"]  # fmt: skip
 
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=[f"{o.method} {o.path}" for o in OPERATIONS])

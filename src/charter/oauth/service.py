@@ -70,6 +70,13 @@ class OAuthService:
             self._reloads.add(task)
             task.add_done_callback(self._reloads.discard)
 
+    async def stop(self) -> None:
+        """Cancel key reloads still under way (before the engine they use is disposed)."""
+        tasks = list(self._reloads)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
     async def _reload_keys(self) -> None:
         try:
             await self.keyring.load()

@@ -17,7 +17,7 @@ from charter.domain.clock import Clock
 from charter.domain.errors import DomainError
 from charter.runtime import build_runtime
 from charter.settings import Settings
-from charter.web import api, clock as test_clock, errors
+from charter.web import api, clock as test_clock, errors, oauth
 from charter.web.openapi import docs_page, openapi_document
 from charter.web.routing import build_routes
 
@@ -57,6 +57,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),
+        *oauth.routes(),
         *build_routes(operations),
     ]
 
