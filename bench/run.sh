@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # Charter's benchmark, on the shared reference harness (../shared/bench), in ONE run:
 #   1. the harness's run_peers.sh: the null endpoints (Starlette on uvicorn, granian RSGI) and the
-#      Authlib peer, measured as usual;
-#   2. Charter: a fresh database seeded with the bench account, `charter serve --workers 2` on
-#      127.0.0.1, the harness's loads.sh for the get_basic load
-#      (GET /2010-04-01/Accounts/{sid}.json, HTTP Basic AccountSid:AuthToken);
-#   3. one table and the ratios (bench/report.py), from this run only.
+#      Authlib peer, measured as usual (its four loads, gated by the harness's check.py);
+#   2. Charter: a fresh database seeded with the bench account (fixed SID and auth token, through
+#      the development-only `charter accounts create --sid --auth-token`), `charter serve
+#      --workers 2` on 127.0.0.1, an OAuth app created over HTTP with the account's auth token
+#      (POST /v1/Account/OAuthApps, policy allowing /twilio/voice/calls/list; its sid is the
+#      client_id, its secret is shown once), then the harness's own loads.sh -- gated by the
+#      harness's own check.py -- for all four loads:
+#        token       POST /v2/token  grant_type=client_credentials, Basic client_id:secret
+#        get_bearer  GET  /2010-04-01/Accounts/{sid}/Calls.json  Bearer <ES256 JWT>
+#        get_basic   GET  same path, Basic AccountSid:AuthToken
+#        introspect  POST /oauth2/introspect  token=<JWT>, Basic client_id:secret
+#      then Charter's own messages_list / messages_create loads (bench/charter_loads.sh);
+#   3. one table and the goal ratios (bench/report.py), from this run only.
 #
-#   bash bench/run.sh                                  # full run, ~5 min (DURATION 30)
-#   DURATION=5 WARMUP=1 bash bench/run.sh              # smoke run, ~1.5 min
+#   bash bench/run.sh                                  # full run, ~9 min (DURATION 30)
+#   DURATION=5 WARMUP=1 bash bench/run.sh              # smoke run, ~2.5 min
 #   CHARTER_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench bash bench/run.sh
 #                                                      # on PostgreSQL (use a fresh database)
-#
-# Only get_basic applies to Charter until it has an OAuth token endpoint: the harness's check.py
-# needs one, so loads.sh's gate runs bench/check_basic.py (its Basic-auth half) instead, through
-# bench/gate_python.sh. See docs/performance.md.
 #
 # Environment (defaults in brackets):
 #   SHARED_BENCH [<repo>/../shared/bench]  the reference harness
@@ -22,7 +26,9 @@
 #   CHARTER [charter on PATH, else <repo>/.venv/bin/charter]  the Charter executable
 #   CHARTER_DATABASE_URL [sqlite in a fresh temp dir]  postgresql://... to measure on PostgreSQL
 #   CHARTER_PORT [18100]  CHARTER_WORKERS [2]
-#   CHARTER_RESOURCE_PATH [/2010-04-01/Accounts/{sid}.json]  Charter's get_basic path
+#   CHARTER_RESOURCE_PATH [/2010-04-01/Accounts/{sid}/Calls.json]  Charter's get_bearer/get_basic path
+#   CHARTER_APP_PERMISSION [/twilio/voice/calls/list]  what the bench OAuth app's policy allows
+#   CHARTER_LOADS ["token get_bearer get_basic introspect"]  the harness loads run against Charter
 #   PEERS [1]                   0 = Charter only (no ratios; for quick iterations)
 #   MESSAGES [1]                0 = skip Charter's messages_list / messages_create loads
 #   BENCH_OUT [a new /tmp/bench-results.XXXX]  results.tsv, results.md (harness), charter.md
@@ -42,9 +48,11 @@ export VENV
 PEERS="${PEERS:-1}"
 CHARTER_PORT="${CHARTER_PORT:-18100}"
 CHARTER_WORKERS="${CHARTER_WORKERS:-2}"
-DEFAULT_RESOURCE='/2010-04-01/Accounts/{sid}.json'  # (a literal "}" cannot sit inside \${..:-..})
+DEFAULT_RESOURCE='/2010-04-01/Accounts/{sid}/Calls.json'  # (a literal "}" cannot sit inside \${..:-..})
 CHARTER_RESOURCE_PATH="${CHARTER_RESOURCE_PATH:-$DEFAULT_RESOURCE}"
 export DURATION="${DURATION:-30}" WARMUP="${WARMUP:-3}"
+CHARTER_APP_PERMISSION="${CHARTER_APP_PERMISSION:-/twilio/voice/calls/list}"
+CHARTER_LOADS="${CHARTER_LOADS:-token get_bearer get_basic introspect}"
 ACCOUNT_SID="${BENCH_ACCOUNT_SID:-AC00000000000000000000000000000001}"
 AUTH_TOKEN="${BENCH_AUTH_TOKEN:-0123456789abcdef0123456789abcdef}"
 
@@ -97,12 +105,14 @@ if port_open "$CHARTER_PORT"; then
 fi
 
 # ------------------------------------------------------------ 1. null + Authlib peer
-# BENCH_RESOURCE_PATH must not reach the peers: the Authlib peer serves the harness's default path.
+# Charter's BENCH_* settings must not reach the peers: the Authlib peer serves the harness's
+# default paths and its own seeded client.
 # Timestamps and load averages go to the log so that interference from other work can be spotted.
 stamp() { echo "== $(date -u +%H:%M:%S) $1 (loadavg $(cut -d' ' -f1-3 /proc/loadavg))"; }
 stamp "peers"
 if [ "$PEERS" = 1 ]; then
-  env -u BENCH_RESOURCE_PATH bash "$SHARED_BENCH/run_peers.sh"
+  env -u BENCH_RESOURCE_PATH -u BENCH_TOKEN_PATH -u BENCH_INTROSPECT_PATH -u BENCH_CLIENT_ID \
+    -u BENCH_CLIENT_SECRET bash "$SHARED_BENCH/run_peers.sh"
 else
   : > "$BENCH_OUT/results.tsv"
 fi
@@ -144,11 +154,27 @@ for _ in $(seq 1 50); do  # both workers' caches trust the change feed once /hea
 done
 sleep 1
 
-stamp "charter get_basic"
-BENCH_RESULTS="$BENCH_OUT/results.tsv" BENCH_PY="$REPO/bench/gate_python.sh" GATE_PY="$PY" \
+# The bench OAuth app, created the way a customer would: over HTTP, with the account's auth token.
+echo "== charter: create the bench OAuth app (policy allows $CHARTER_APP_PERMISSION)"
+app_status="$(curl -s -o "$WORK/app.json" -w '%{http_code}' -u "$ACCOUNT_SID:$AUTH_TOKEN" \
+  -H 'Content-Type: application/json' \
+  --data "{\"friendly_name\": \"Bench\", \"policy\": {\"allow\": [\"$CHARTER_APP_PERMISSION\"]}}" \
+  "http://127.0.0.1:$CHARTER_PORT/v1/Account/OAuthApps")"
+if [ "$app_status" != 201 ]; then
+  echo "run.sh: creating the OAuth app answered HTTP $app_status:" >&2; cat "$WORK/app.json" >&2; echo >&2
+  exit 3
+fi
+CLIENT_ID="$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["sid"])' "$WORK/app.json")"
+CLIENT_SECRET="$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["secret"])' "$WORK/app.json")"
+echo "   client_id $CLIENT_ID"
+
+stamp "charter $CHARTER_LOADS"
+# shellcheck disable=SC2086  # CHARTER_LOADS is a list of words
+BENCH_RESULTS="$BENCH_OUT/results.tsv" BENCH_PY="$PY" \
   BENCH_RESOURCE_PATH="$CHARTER_RESOURCE_PATH" BENCH_ACCOUNT_SID="$ACCOUNT_SID" \
-  BENCH_AUTH_TOKEN="$AUTH_TOKEN" \
-  bash "$SHARED_BENCH/loads.sh" charter "http://127.0.0.1:$CHARTER_PORT" get_basic \
+  BENCH_AUTH_TOKEN="$AUTH_TOKEN" BENCH_CLIENT_ID="$CLIENT_ID" BENCH_CLIENT_SECRET="$CLIENT_SECRET" \
+  BENCH_TOKEN_PATH=/v2/token BENCH_INTROSPECT_PATH=/oauth2/introspect \
+  bash "$SHARED_BENCH/loads.sh" charter "http://127.0.0.1:$CHARTER_PORT" $CHARTER_LOADS \
   || { status=$?; echo "charter: loads.sh failed (exit $status); see above and $BENCH_OUT/charter.log" >&2; }
 if [ "${MESSAGES:-1}" = 1 ]; then
   stamp "charter messages_list, messages_create"
@@ -165,7 +191,7 @@ echo
   "date=$(date -u '+%Y-%m-%d %H:%M UTC')" "commit=$commit" "database=$DB_LABEL" \
   "machine=$(nproc) cores, $(uname -sr)" \
   "method=wrk -t${THREADS:-1} -c${CONNS:-64} -d${DURATION}s after ${WARMUP}s warm-up, WRK_RECONNECT_EVERY=${WRK_RECONNECT_EVERY:-100}; every server 2 worker processes, Charter $CHARTER_WORKERS" \
-  "charter=$CHARTER serve --workers $CHARTER_WORKERS; get_basic = GET ${CHARTER_RESOURCE_PATH//\{sid\}/$ACCOUNT_SID}"
+  "charter=$CHARTER serve --workers $CHARTER_WORKERS; token = POST /v2/token, introspect = POST /oauth2/introspect, get_bearer / get_basic = GET ${CHARTER_RESOURCE_PATH//\{sid\}/$ACCOUNT_SID} (peer: the same GET path)"
 echo "results: $BENCH_OUT"
 exit "$status"
 }
