@@ -15,6 +15,7 @@ from typing import Any
 
 from joserfc import jwt
 from joserfc.errors import JoseError
+from joserfc.jws import JWSRegistry
 
 from charter.domain.clock import Clock
 from charter.domain.ids import is_sid
@@ -22,6 +23,8 @@ from charter.domain.oauth_apps import OAuthApp
 from charter.oauth.keyring import ALGORITHM, KeyRing
 
 _ALGORITHMS = [ALGORITHM]
+# What `jwt.encode` / `jwt.decode` build from `algorithms=[ES256]` on every call, built once.
+_REGISTRY = JWSRegistry(algorithms=_ALGORITHMS)
 TOKEN_TYPE = "at+jwt"  # noqa: S105 - the JWT `typ`, not a secret
 
 
@@ -97,7 +100,7 @@ class AccessTokens:
         keys = self._keyring.keys
         header = {"alg": ALGORITHM, "kid": keys.signing_kid, "typ": TOKEN_TYPE}
         token = jwt.encode(
-            header, claims.as_dict(self.issuer, self.audience), keys.signing, _ALGORITHMS
+            header, claims.as_dict(self.issuer, self.audience), keys.signing, registry=_REGISTRY
         )
         return token, claims
 
@@ -107,7 +110,7 @@ class AccessTokens:
             raise InvalidToken("malformed")
         keys = self._keyring.keys
         try:
-            decoded = jwt.decode(token, keys.verifying, _ALGORITHMS)
+            decoded = jwt.decode(token, keys.verifying, registry=_REGISTRY)
         except (JoseError, ValueError, TypeError, KeyError) as exc:
             # joserfc raises ValueError for a kid it cannot find; a key rotated on another
             # instance may be the reason, so the caller may reload the key ring and retry once.

@@ -54,12 +54,31 @@ class BadRequest(Exception):
         self.error = error
 
 
+class _JSONResponse(Response):
+    """`Response(body, status, media_type="application/json")` whose extra headers replace
+    same-named ones (later wins), built as raw headers at once: this is on every token and
+    introspection request's path."""
+
+    media_type = "application/json"
+
+    def __init__(self, body: bytes, status: int, headers: list[tuple[str, str]]) -> None:
+        self.status_code = status
+        self.body = body
+        self.background = None
+        extra: dict[bytes, bytes] = {}
+        for name, value in headers:
+            key = name.lower().encode("latin-1")
+            if key not in (b"content-type", b"content-length"):
+                extra[key] = value.encode("latin-1")
+        self.raw_headers = [
+            (b"content-length", str(len(body)).encode()),
+            (b"content-type", b"application/json"),
+            *extra.items(),
+        ]
+
+
 def _json(status: int, body: dict[str, Any], headers: list[tuple[str, str]]) -> Response:
-    response = Response(orjson.dumps(body), status_code=status, media_type="application/json")
-    for name, value in headers:
-        if name.lower() != "content-type":
-            response.headers[name] = value
-    return response
+    return _JSONResponse(orjson.dumps(body), status, headers)
 
 
 def _error(exc: BadRequest) -> Response:
@@ -118,7 +137,8 @@ async def _authenticated(
         credentials = await runtime.directory.oauth_app(client_id)
     token = current_client.set(Client(client_id or "", credentials, runtime.clock.now()))
     try:
-        uri = runtime.settings.public_url.rstrip("/") + request.url.path
+        # `request.url.path` without building the whole URL (these routes' paths are literal).
+        uri = runtime.settings.public_url.rstrip("/") + request.scope["path"]
         response: OAuthResponse = act(FormRequest(uri, request.headers, form))
     finally:
         current_client.reset(token)
