@@ -60,7 +60,9 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, secret_key=Secret(TEST_KEY))
+    # No background webhook delivery in unit tests (it would reach the network); tests of
+    # the worker turn it on with a mock transport (tests/webhooks).
+    return Settings(database_url=database_url, secret_key=Secret(TEST_KEY), webhook_worker=False)
 
 
 @pytest.fixture

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import httpx
 
 from charter.domain.billing import PriceList
 from charter.domain.clock import Clock, SystemClock, TestClock
@@ -26,12 +28,15 @@ from charter.services.keys import KeyService
 from charter.services.messages import MessageService
 from charter.services.numbers import NumberService
 from charter.services.oauth_apps import OAuthAppService
-from charter.services.test_clock import TestClockService
+from charter.services.test_clock import CHANGE_ENTITY as CLOCK_CHANGE, TestClockService
 from charter.services.voice import CallService, RecordingService
+from charter.services.webhooks import WebhookService
 from charter.settings import Settings, SettingsError, decode_secret_key
 from charter.storage.changes import ChangeFollower, Listener
 from charter.storage.engine import make_engine, sqlite_path
 from charter.storage.unit_of_work import SQLUnitOfWorkFactory
+from charter.webhooks.delivery import WebhookSender, make_client
+from charter.webhooks.worker import WebhookWorker
 
 log = logging.getLogger("charter")
 
@@ -79,6 +84,8 @@ class Runtime:
     oauth_apps: OAuthAppService
     events: EventService
     oauth: OAuthService
+    webhooks: WebhookService
+    webhook_worker: WebhookWorker  # started only with CHARTER_WEBHOOK_WORKER=1
     test_clock: TestClockService | None = None  # CHARTER_TEST_CLOCK only
 
     async def start(self) -> None:
@@ -86,14 +93,23 @@ class Runtime:
         await self.oauth.start()  # after the follower: no rotation or revocation is missed
         if self.test_clock is not None:  # after the follower: no advance falls between the two
             await self.test_clock.load()
+        if self.settings.webhook_worker:
+            self.webhook_worker.start()
 
     async def stop(self) -> None:
+        await self.webhook_worker.stop()  # before the engine goes: it may be recording
         await self.follower.stop()
         await self.oauth.stop()
         await self.uow.engine.dispose()
 
 
-def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
+def build_runtime(
+    settings: Settings,
+    clock: Clock | None = None,
+    webhook_transport: httpx.AsyncBaseTransport | None = None,
+) -> Runtime:
+    """Everything Charter runs, wired for `settings`. `webhook_transport` replaces the guarded
+    network transport of webhook deliveries (tests pass an `httpx.MockTransport`)."""
     clock = clock or SystemClock()
     if settings.test_clock:
         clock = TestClock(clock)
@@ -110,6 +126,11 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
     listeners: list[Listener] = [directory.invalidate, oauth.on_changes]
     if test_clock is not None:
         listeners.append(test_clock.apply_changes)
+    allow_private = settings.webhooks_reach_private
+    sender = WebhookSender(lambda: make_client(allow_private, webhook_transport))
+    webhook_worker = WebhookWorker(uow, clock, sender)
+    uow.on_enqueue = webhook_worker.wake
+    listeners.append(_on_clock_change(webhook_worker.wake))  # retries follow the test clock
     on_changes = _every(listeners)
     follower = ChangeFollower(engine, on_changes, settings.cache_poll_seconds)
     follower_ref.append(follower)
@@ -146,8 +167,18 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
         oauth_apps=OAuthAppService(uow, clock, production=settings.is_production),
         events=EventService(uow),
         oauth=oauth,
+        webhooks=WebhookService(uow, clock),
+        webhook_worker=webhook_worker,
         test_clock=test_clock,
     )
+
+
+def _on_clock_change(wake: Callable[[], None]) -> Listener:
+    def listener(changes: Sequence[tuple[str, str]]) -> None:
+        if any(entity == CLOCK_CHANGE for entity, _ in changes):
+            wake()
+
+    return listener
 
 
 def _every(listeners: Sequence[Listener]) -> Listener:

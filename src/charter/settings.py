@@ -172,6 +172,25 @@ class Settings:
             "production.",
         ),
     )
+    webhook_worker: bool = field(
+        default=True,
+        metadata=_doc(
+            "CHARTER_WEBHOOK_WORKER",
+            "1",
+            "`1` runs the webhook worker inside `charter serve` (in each worker process); `0` "
+            "leaves delivery to separate `charter worker` processes. See docs/webhooks.md.",
+        ),
+    )
+    webhooks_allow_private: bool | None = field(
+        default=None,
+        metadata=_doc(
+            "CHARTER_WEBHOOKS_ALLOW_PRIVATE",
+            "(1 in development, 0 in production)",
+            "`1` lets webhooks reach loopback, private and link-local addresses (to test "
+            "callbacks on your machine); cloud metadata and multicast addresses stay refused. "
+            "Refused in production.",
+        ),
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -194,6 +213,13 @@ class Settings:
     def is_production(self) -> bool:
         return self.env == "production"
 
+    @property
+    def webhooks_reach_private(self) -> bool:
+        """Whether webhooks may be delivered to non-public addresses (see the setting)."""
+        if self.webhooks_allow_private is None:
+            return not self.is_production
+        return self.webhooks_allow_private
+
     def problems(self) -> list[str]:
         """Unsafe values: errors in production, warnings in development."""
         found: list[str] = []
@@ -205,6 +231,8 @@ class Settings:
             found.append("SQLite cannot be shared by several worker processes safely")
         if self.test_clock:
             found.append("CHARTER_TEST_CLOCK is on: anyone can move the server's time forward")
+        if self.webhooks_allow_private:
+            found.append("CHARTER_WEBHOOKS_ALLOW_PRIVATE is on: webhooks may reach private hosts")
         return found
 
     def validate(self) -> None:
@@ -258,7 +286,7 @@ def _convert(name: str, env: str, raw: str) -> object:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise SettingsError(f"{env} must be an http(s) URL")
         return raw.rstrip("/")
-    if name == "test_clock":
+    if name in ("test_clock", "webhook_worker", "webhooks_allow_private"):
         if raw not in ("0", "1"):
             raise SettingsError(f"{env} must be 0 or 1")
         return raw == "1"

@@ -11,6 +11,7 @@ from charter.cli.accounts import accounts
 from charter.cli.db import db
 from charter.cli.serve import serve
 from charter.cli.signing_keys import signing_keys
+from charter.cli.worker import worker
 from charter.domain.errors import DomainError
 
 
@@ -34,3 +35,4 @@ main.add_command(serve)
 main.add_command(db)
 main.add_command(accounts)
 main.add_command(signing_keys)
+main.add_command(worker)

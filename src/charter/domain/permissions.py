@@ -73,12 +73,14 @@ AVAILABLE_NUMBERS = _resource("phone-numbers", "available-numbers", (LIST,))
 USAGE = _resource("billing", "usage", (READ,))
 BALANCE = _resource("billing", "balance", (READ,))  # Charter's own string: Twilio names none
 EVENTS = _resource("monitor", "events", (READ, LIST))
+# Charter's own: the delivery log of webhooks (Twilio names no such resource)
+WEBHOOK_DELIVERIES = _resource("monitor", "webhook-deliveries", (READ, LIST))
 
 CATALOGUE: tuple[Permission, ...] = tuple(
     p
     for table in (
         ACCOUNTS, API_KEYS, AUTH_TOKENS, OAUTH_APPS, MESSAGES, CALLS, RECORDINGS, ACTIVE_NUMBERS,
-        AVAILABLE_NUMBERS, USAGE, BALANCE, EVENTS,
+        AVAILABLE_NUMBERS, USAGE, BALANCE, EVENTS, WEBHOOK_DELIVERIES,
     )
     for p in table.values()
 )  # fmt: skip

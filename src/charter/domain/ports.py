@@ -19,6 +19,7 @@ from charter.domain.oauth_apps import AppSecret, OAuthApp
 from charter.domain.paging import Page, PageRequest
 from charter.domain.signing_keys import SigningKey
 from charter.domain.voice import Call, Recording
+from charter.domain.webhooks import AttemptResult, PendingWebhook, WebhookDelivery
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +189,32 @@ class Outbox(Protocol):
     async def discard_pending(
         self, subject_sid: str, kind: str, after: datetime | None = None
     ) -> None: ...
+
+    async def claim_due(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> Sequence[PendingWebhook]:
+        """Up to `limit` due, undelivered, not abandoned events, each leased to the caller until
+        `lease_until` (no other claim takes it before then) and counted as one more attempt."""
+        ...
+
+    async def record_attempt(
+        self,
+        event: PendingWebhook,
+        result: AttemptResult,
+        attempted_at: datetime,
+        retry_at: datetime | None,
+    ) -> None:
+        """Log the attempt and record its outcome: delivered, retried at `retry_at`, or (a
+        failure with no `retry_at`) given up. Nothing is logged for an event deleted meanwhile."""
+        ...
+
+    async def list_deliveries(
+        self, account_sid: str, now: datetime, page: PageRequest
+    ) -> Page[WebhookDelivery]:
+        """`account_sid`'s events that have happened by `now`, newest first."""
+        ...
+
+    async def find_delivery(self, event_id: str) -> WebhookDelivery | None: ...
 
 
 class UserRepo(Protocol):

@@ -230,10 +230,12 @@ class RecordingRow(Base):
 
 
 class OutboxRow(Base):
-    """Webhooks to deliver (status callbacks now; deauthorization callbacks later).
+    """Webhooks to deliver (status and deauthorization callbacks), and their delivery state.
 
     Written in the same transaction as the state they describe; `not_before` holds events that
-    describe a future moment on the simulated timeline until that moment.
+    describe a future moment on the simulated timeline until that moment. The worker leases a
+    claimed row by moving `next_attempt_at` forward; `given_up_at` marks an event whose retries
+    ran out (it stays, with its attempts, in the delivery log).
     """
 
     __tablename__ = "outbox"
@@ -250,6 +252,7 @@ class OutboxRow(Base):
     attempts: Mapped[int] = mapped_column(Integer)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    given_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

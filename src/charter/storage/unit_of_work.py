@@ -2,7 +2,8 @@
 
 After a successful commit, the change-feed keys written in the transaction are handed to the
 `on_commit` callback, so this instance drops its cached copies at once; other instances learn of
-the change from the feed (and, on PostgreSQL, from NOTIFY).
+the change from the feed (and, on PostgreSQL, from NOTIFY). A commit that queued webhooks calls
+`on_enqueue`, which wakes this instance's webhook worker.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from charter.storage.token_keys import SQLRevokedTokenRepo, SQLSigningKeyRepo
 from charter.storage.voice import SQLCallRepo, SQLRecordingRepo
 
 OnCommit = Callable[[Sequence[tuple[str, str]]], None]
+OnEnqueue = Callable[[], None]
 
 
 class SQLUnitOfWork:
@@ -36,12 +38,14 @@ class SQLUnitOfWork:
         clock: Clock,
         is_postgres: bool,
         on_commit: OnCommit | None,
+        on_enqueue: OnEnqueue | None = None,
     ) -> None:
         self._sessions = sessions
         self._cipher = cipher
         self._clock = clock
         self._is_postgres = is_postgres
         self._on_commit = on_commit
+        self._on_enqueue = on_enqueue
         self._session: AsyncSession | None = None
         self._accounts: SQLAccountRepo | None = None
         self._users: SQLUserRepo | None = None
@@ -157,7 +161,7 @@ class SQLUnitOfWork:
         self._messages = SQLMessageRepo(session)
         self._calls = SQLCallRepo(session)
         self._recordings = SQLRecordingRepo(session)
-        self._outbox = SQLOutbox(session, self._clock.now())
+        self._outbox = SQLOutbox(session, self._clock.now(), self._is_postgres)
         self._changes = SQLChangeFeed(session, self._clock.now(), self._is_postgres)
         self._oauth_apps = SQLOAuthAppRepo(session)
         self._events = SQLEventLog(session)
@@ -187,6 +191,9 @@ class SQLUnitOfWork:
         if self._on_commit is not None and self.changes.keys:
             self._on_commit(list(self.changes.keys))
             self.changes.keys.clear()
+        if self._on_enqueue is not None and self.outbox.enqueued:
+            self.outbox.enqueued = 0
+            self._on_enqueue()
 
 
 class SQLUnitOfWorkFactory:
@@ -201,8 +208,14 @@ class SQLUnitOfWorkFactory:
         self._clock = clock
         self._is_postgres = engine.dialect.name == "postgresql"
         self.on_commit = on_commit
+        self.on_enqueue: OnEnqueue | None = None
 
     def __call__(self) -> SQLUnitOfWork:
         return SQLUnitOfWork(
-            self._sessions, self._cipher, self._clock, self._is_postgres, self.on_commit
+            self._sessions,
+            self._cipher,
+            self._clock,
+            self._is_postgres,
+            self.on_commit,
+            self.on_enqueue,
         )

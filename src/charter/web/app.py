@@ -7,6 +7,7 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -33,10 +34,17 @@ _PAGE_HEADERS = {
 }
 
 
-def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
-    """The whole HTTP surface for `settings`. The schema must already be migrated."""
+def create_app(
+    settings: Settings,
+    clock: Clock | None = None,
+    webhook_transport: httpx.AsyncBaseTransport | None = None,
+) -> Starlette:
+    """The whole HTTP surface for `settings`. The schema must already be migrated.
+
+    `webhook_transport` replaces the webhook worker's network transport (tests).
+    """
     settings.validate()
-    runtime = build_runtime(settings, clock)
+    runtime = build_runtime(settings, clock, webhook_transport)
     operations = api.operations()
     if settings.test_clock:
         operations += test_clock.OPERATIONS

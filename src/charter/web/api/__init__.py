@@ -13,6 +13,7 @@ from charter.web.api import (
     numbers,
     oauth_apps,
     recordings,
+    webhook_deliveries,
 )
 from charter.web.routing import Operation
 
@@ -29,4 +30,5 @@ def operations() -> list[Operation]:
         *recordings.OPERATIONS,
         *billing.OPERATIONS,
         *events.OPERATIONS,
+        *webhook_deliveries.OPERATIONS,
     ]
