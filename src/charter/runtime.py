@@ -22,6 +22,7 @@ from charter.security import Cipher, new_encryption_key
 from charter.services.accounts import AccountService
 from charter.services.authn import Authenticator
 from charter.services.billing import BillingService
+from charter.services.connect import ConnectService
 from charter.services.directory import Directory
 from charter.services.events import EventService
 from charter.services.keys import KeyService
@@ -82,6 +83,7 @@ class Runtime:
     calls: CallService
     recordings: RecordingService
     oauth_apps: OAuthAppService
+    connect: ConnectService
     events: EventService
     oauth: OAuthService
     webhooks: WebhookService
@@ -149,6 +151,7 @@ def build_runtime(
         raise SettingsError(f"CHARTER_PRICE_LIST: {exc.message}") from None
     billing = BillingService(uow, clock, prices)
     numbers = NumberService(uow, clock, billing)
+    accounts = AccountService(uow, directory, clock, billing)
     return Runtime(
         settings=settings,
         clock=clock,
@@ -157,7 +160,7 @@ def build_runtime(
         follower=follower,
         throttle=throttle,
         authenticator=Authenticator(directory, throttle),
-        accounts=AccountService(uow, directory, clock, billing),
+        accounts=accounts,
         keys=KeyService(uow, clock),
         billing=billing,
         numbers=numbers,
@@ -165,6 +168,7 @@ def build_runtime(
         calls=CallService(uow, clock, billing),
         recordings=RecordingService(uow, clock),
         oauth_apps=OAuthAppService(uow, clock, production=settings.is_production),
+        connect=ConnectService(uow, clock, accounts, production=settings.is_production),
         events=EventService(uow),
         oauth=oauth,
         webhooks=WebhookService(uow, clock),

@@ -132,17 +132,35 @@ def promote_secondary_auth_token(account: Account, now: datetime) -> Account:
     )
 
 
-def can_reach(principal: Principal, account: Account) -> bool:
-    """Whether `principal` may act on `account`: its own account, or a subaccount of it.
+def can_reach(principal: Principal, account: Account, *, write: bool = True) -> bool:
+    """Whether `principal` may act on `account` (to change it or spend on it when `write`, to
+    read it otherwise): its own account, or a subaccount of it.
 
     A subaccount's credentials never reach the parent or a sibling; an OAuth app's tokens reach
-    only the app's own account, never its subaccounts.
+    only the app's own account, never its subaccounts. A Connect app reads every account of its
+    customer (the main account and all its subaccounts) but writes only in its dedicated
+    subaccount. `write` matters for Connect apps only; it defaults to the narrower answer.
     """
+    if principal.kind == "connect":
+        if write:
+            return account.sid == principal.account_sid
+        return account.main_account_sid == principal.main_account_sid
     if principal.kind == "oauth_app":
         return account.sid == principal.account_sid
     return account.sid == principal.account_sid or (
         account.owner_account_sid == principal.account_sid and account.is_subaccount
     )
+
+
+def listed_accounts(principal: Principal) -> tuple[AccountSid, bool]:
+    """What `GET /Accounts.json` lists for `principal`: (root account, include its subaccounts).
+
+    Its own account, with its subaccounts when it is a main account; a Connect app sees every
+    account of its customer.
+    """
+    if principal.kind == "connect":
+        return principal.main_account_sid, True
+    return principal.account_sid, principal.account_sid == principal.main_account_sid
 
 
 def may_change_status(principal: Principal, account: Account) -> bool:

@@ -12,6 +12,7 @@ DomainError
 │   └── AccountNotActive (401, 20005)
 ├── PermissionMissing (401, 70051)
 ├── InsufficientFunds (402, 20402)
+├── FullAccountRequired (403, 20403)
 ├── NotFound (404, 20404)
 ├── MethodNotAllowed (405, 20004)
 ├── Conflict (409, 20409)
@@ -107,6 +108,13 @@ class InsufficientFunds(DomainError):
 
     code = 20402
     status = 402
+
+
+class FullAccountRequired(DomainError):
+    """Raised when a Trial account asks for what only Full accounts may have (Connect apps)."""
+
+    code = 20403
+    status = 403
 
 
 class NotFound(DomainError):

@@ -31,7 +31,8 @@ class Actor:
 
     @staticmethod
     def of(principal: Principal, source: str = API, ip_address: str | None = None) -> Actor:
-        """The actor behind an API principal: an account (auth token), a key or an OAuth app."""
+        """The actor behind an API principal: an account (auth token), a key, an OAuth app or a
+        Connect app's authorization."""
         kind = principal.kind
         if kind == "auth_token":
             return Actor("account", principal.account_sid, source, ip_address)
@@ -39,6 +40,8 @@ class Actor:
             return Actor("api-key", principal.credential_id, source, ip_address)
         if kind == "oauth_app":
             return Actor("oauth-app", principal.credential_id, source, ip_address)
+        if kind == "connect":  # the customer's authorization (`AZ…`) the app acts under
+            return Actor("authorized-connect-app", principal.credential_id, source, ip_address)
         return Actor(kind, principal.credential_id, source, ip_address)  # pragma: no cover
 
 

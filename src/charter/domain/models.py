@@ -96,9 +96,11 @@ class Principal:
     """Who is acting: the resolved identity behind one request's credentials.
 
     `kind` names the credential type: "auth_token" (AccountSid:AuthToken), "main_key",
-    "standard_key", "restricted_key" or "oauth_app" (a Bearer access token); `account_sid` is
-    the account whose credential it is, `main_account_sid` that account's main account; `policy`
-    the permissions a restricted key or an access token holds.
+    "standard_key", "restricted_key", "oauth_app" (a Bearer access token) or "connect" (a
+    Connect app: ConnectSubaccountSid:DeveloperAuthToken); `account_sid` is the account whose
+    credential it is (for Connect, the dedicated subaccount), `main_account_sid` that account's
+    main account (the customer); `policy` the permissions a restricted key or an access token
+    holds, or a Connect authorization's usable `get-all`/`post-all`.
     """
 
     kind: str

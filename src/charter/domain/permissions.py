@@ -3,7 +3,7 @@
 Permissions are Twilio's strings, `/twilio/{product}/{resource}/{action}` with actions `read` (one
 instance), `list` (the collection), `create`, `update`, `delete`, and `*` for all of a resource's
 grantable actions. Every route names one permission from here (`charter.web.api`), so this one table
-serves restricted keys now and OAuth policies, Connect's get-all/post-all and consent text later.
+serves restricted keys, OAuth policies and Connect's get-all/post-all.
 
 Some actions exist for routing and docs only and can never be granted (`grantable=False`): managing
 accounts, keys and auth tokens is reserved to the auth token and main keys, as on Twilio.
@@ -22,6 +22,10 @@ FULL_CREDENTIALS = frozenset({"auth_token", "main_key"})
 # Credentials limited to the concrete permissions (or resource wildcards) in `Principal.policy`:
 # restricted keys, and OAuth apps' access tokens (policy ∩ scope, denials removed).
 POLICY_CREDENTIALS = frozenset({"restricted_key", "oauth_app"})
+# A Connect app acting for a customer (`ConnectSubaccountSid:DeveloperAuthToken`); its policy holds
+# the usable Connect permissions, `get-all` and/or `post-all`.
+CONNECT = "connect"
+GET_ALL, POST_ALL = "get-all", "post-all"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,10 @@ ACCOUNTS = _resource("iam", "accounts", (READ, LIST), reserved=(CREATE, UPDATE))
 API_KEYS = _resource("iam", "api-keys", (READ, LIST), reserved=(CREATE, UPDATE, DELETE))
 AUTH_TOKENS = _resource("iam", "auth-tokens", (), reserved=(CREATE, UPDATE, DELETE))
 OAUTH_APPS = _resource("iam", "oauth-apps", (), reserved=ALL_ACTIONS)
+CONNECT_APPS = _resource("iam", "connect-apps", (), reserved=ALL_ACTIONS)
+AUTHORIZED_CONNECT_APPS = _resource(
+    "iam", "authorized-connect-apps", (), reserved=(READ, LIST, DELETE)
+)
 
 MESSAGES = _resource("messaging", "messages", ALL_ACTIONS, billable=(CREATE,))
 CALLS = _resource("voice", "calls", ALL_ACTIONS, billable=(CREATE,))
@@ -79,8 +87,9 @@ WEBHOOK_DELIVERIES = _resource("monitor", "webhook-deliveries", (READ, LIST))
 CATALOGUE: tuple[Permission, ...] = tuple(
     p
     for table in (
-        ACCOUNTS, API_KEYS, AUTH_TOKENS, OAUTH_APPS, MESSAGES, CALLS, RECORDINGS, ACTIVE_NUMBERS,
-        AVAILABLE_NUMBERS, USAGE, BALANCE, EVENTS, WEBHOOK_DELIVERIES,
+        ACCOUNTS, API_KEYS, AUTH_TOKENS, OAUTH_APPS, CONNECT_APPS, AUTHORIZED_CONNECT_APPS,
+        MESSAGES, CALLS, RECORDINGS, ACTIVE_NUMBERS, AVAILABLE_NUMBERS, USAGE, BALANCE, EVENTS,
+        WEBHOOK_DELIVERIES,
     )
     for p in table.values()
 )  # fmt: skip
@@ -93,13 +102,32 @@ def grantable_names() -> frozenset[str]:
     return frozenset(names)
 
 
+def connect_requirement(permission: Permission) -> str | None:
+    """The Connect permission a use of `permission` needs: `get-all` to read or list, `post-all`
+    to create, update or delete; None when no Connect app may use it at all (every reserved
+    action, and all of IAM but reading and listing accounts: delegation never escalates)."""
+    if not permission.grantable:
+        return None
+    if permission.is_management and permission.resource != "accounts":
+        return None
+    return GET_ALL if permission.action in (READ, LIST) else POST_ALL
+
+
+def reveals_auth_tokens(principal: Principal) -> bool:
+    """Whether account bodies shown to `principal` carry `auth_token`. A Connect app never sees
+    one: with the dedicated subaccount's token it would outlive its revocation."""
+    return principal.kind != CONNECT
+
+
 def authorize(principal: Principal, permission: Permission) -> None:
     """Allow `principal` to use `permission`, or raise.
 
     Auth tokens and main keys may do everything. Standard keys may do everything but manage
     accounts, keys and auth tokens (`AuthenticationRequired`, 20003, as Twilio answers).
     Restricted keys and OAuth apps' access tokens may do only what their policy grants
-    (`PermissionMissing`, 70051); neither ever reaches a reserved (management) action.
+    (`PermissionMissing`, 70051); neither ever reaches a reserved (management) action. Connect
+    apps may read with `get-all` and write with `post-all` (70051 without it), and never manage
+    anything (20003); which accounts they reach is `charter.domain.accounts.can_reach`'s rule.
     """
     if principal.kind in FULL_CREDENTIALS:
         return
@@ -116,4 +144,13 @@ def authorize(principal: Principal, permission: Permission) -> None:
         raise PermissionMissing(
             f"Authorization Error: required permission {permission.name.lstrip('/')} is missing"
         )
+    if principal.kind == CONNECT:
+        needed = connect_requirement(permission)
+        if needed is None:
+            raise AuthenticationRequired("Authenticate")
+        if needed not in (principal.policy or frozenset()):
+            raise PermissionMissing(
+                f"Authorization Error: the Connect app is not authorized for {needed}"
+            )
+        return
     raise AuthenticationRequired("Authenticate")  # pragma: no cover - every kind is handled

@@ -92,11 +92,14 @@ class AccountService:
         await uow.users.add_membership(Membership(user.sid, account.sid, Role.OWNER))
         return user
 
-    async def resolve(self, principal: Principal, sid: AccountSid) -> Account:
-        """The account `sid` if `principal` may act on it; `NotFound` otherwise, so that other
-        tenants' accounts cannot be told apart from accounts that do not exist."""
+    async def resolve(
+        self, principal: Principal, sid: AccountSid, *, write: bool = True
+    ) -> Account:
+        """The account `sid` if `principal` may act on it (change it when `write`, else read
+        it); `NotFound` otherwise, so that other tenants' accounts cannot be told apart from
+        accounts that do not exist."""
         account = await self._directory.account(sid)
-        if account is None or not rules.can_reach(principal, account):
+        if account is None or not rules.can_reach(principal, account, write=write):
             raise NotFound(f"The requested resource /2010-04-01/Accounts/{sid}.json was not found")
         return account
 
@@ -104,14 +107,38 @@ class AccountService:
         self, principal: Principal, friendly_name: str | None, *, actor: Actor
     ) -> Account:
         parent = await self.resolve(principal, principal.account_sid)
-        now = self._clock.now()
-        account = rules.new_subaccount(parent, friendly_name, new_auth_token(), now)
         async with self._uow() as uow:
-            await uow.accounts.add(account)
-            await uow.changes.record("account", account.sid)
-            await uow.events.add(_created(account, actor, now))
+            account = await self.add_subaccount(uow, parent, friendly_name, actor)
             await uow.commit()
         return account
+
+    async def add_subaccount(
+        self, uow: UnitOfWork, parent: Account, friendly_name: str | None, actor: Actor
+    ) -> Account:
+        """A new subaccount of `parent`, written in `uow` (with its change-feed row and its
+        `accounts.created` event); the caller commits."""
+        now = self._clock.now()
+        account = rules.new_subaccount(parent, friendly_name, new_auth_token(), now)
+        await uow.accounts.add(account)
+        await uow.changes.record("account", account.sid)
+        await uow.events.add(_created(account, actor, now))
+        return account
+
+    async def reactivate(self, uow: UnitOfWork, account: Account, actor: Actor) -> Account:
+        """`account` (suspended, not closed) active again, written in `uow` with its change-feed
+        row and `accounts.updated` event; the caller commits."""
+        updated = rules.update_account(
+            account,
+            friendly_name=None,
+            status=AccountStatus.ACTIVE,
+            may_change_status=True,
+            now=self._clock.now(),
+        )
+        if updated is not account:
+            await uow.accounts.update(updated)
+            await uow.changes.record("account", updated.sid)
+            await uow.events.add(_updated(account, updated, actor, updated.date_updated))
+        return updated
 
     async def list_accounts(
         self,
@@ -120,10 +147,12 @@ class AccountService:
         friendly_name: str | None = None,
         status: AccountStatus | None = None,
     ) -> Page[Account]:
-        """The principal's account and, for a main account, its subaccounts."""
+        """The principal's account and, for a main account, its subaccounts (for a Connect
+        app: every account of its customer)."""
+        root, include_subaccounts = rules.listed_accounts(principal)
         where = AccountFilter(
-            root=principal.account_sid,
-            include_subaccounts=principal.account_sid == principal.main_account_sid,
+            root=root,
+            include_subaccounts=include_subaccounts,
             friendly_name=friendly_name,
             status=status,
         )

@@ -3,6 +3,11 @@
 An unknown account and a wrong token fail the same way, after the same digest comparisons. Every
 failure is counted by the throttle; a throttled client is told to wait (429) before its credentials
 are even looked at.
+
+A Connect app authenticates as `DedicatedSubaccountSid:DeveloperAuthToken`: an account SID whose
+password is not the account's own auth token is also compared with the auth tokens of the
+developer whose app the customer authorized in that subaccount (four comparisons every time, for
+every account SID, whether or not it is a Connect subaccount).
 """
 
 from __future__ import annotations
@@ -10,12 +15,13 @@ from __future__ import annotations
 import hmac
 
 from charter.domain.accounts import is_usable
+from charter.domain.connect import usable_permissions
 from charter.domain.errors import AccountNotActive, AuthenticationRequired, TooManyRequests
 from charter.domain.ids import AccountSid, is_sid
 from charter.domain.models import Account, Principal
 from charter.domain.throttle import AuthThrottle
 from charter.security import digest
-from charter.services.directory import Directory
+from charter.services.directory import Directory, Entry
 
 _NO_MATCH = digest("charter: no credential has this digest")
 
@@ -79,11 +85,16 @@ class Authenticator:
 
     async def _auth_token(self, sid: AccountSid, password: str) -> tuple[Principal, Account] | None:
         entry = await self._directory.entry(sid)
+        developer = await self._developer(entry)
         candidate = digest(password)
         primary = hmac.compare_digest(candidate, entry.primary or _NO_MATCH)
         secondary = hmac.compare_digest(candidate, entry.secondary or _NO_MATCH)
-        if entry.account is None or not (primary or secondary):
+        as_app = hmac.compare_digest(candidate, developer.primary or _NO_MATCH)
+        as_app |= hmac.compare_digest(candidate, developer.secondary or _NO_MATCH)
+        if entry.account is None:
             return None
+        if not (primary or secondary):
+            return await self._connect(entry, developer) if as_app else None
         account = entry.account
         principal = Principal(
             kind="auth_token",
@@ -92,3 +103,38 @@ class Authenticator:
             credential_id=f"{account.sid}:{'primary' if primary else 'secondary'}",
         )
         return principal, account
+
+    async def _developer(self, entry: Entry) -> Entry:
+        """The entry of the developer whose active Connect authorization `entry`'s account is
+        dedicated to (`_NO_DEVELOPER` for every other account)."""
+        grant = entry.connect
+        if grant is None or not grant.is_active:
+            return _NO_DEVELOPER
+        app = await self._directory.connect_app(grant.connect_app_sid)
+        if app is None:
+            return _NO_DEVELOPER
+        return await self._directory.entry(app.account_sid)
+
+    async def _connect(self, entry: Entry, developer: Entry) -> tuple[Principal, Account] | None:
+        """The Connect principal of `entry`'s authorization, whose developer's auth token was
+        given; None when the developer's account is not usable or the app is gone."""
+        grant, account, owner = entry.connect, entry.account, developer.account
+        if grant is None or account is None or owner is None:  # pragma: no cover - checked
+            return None
+        app = await self._directory.connect_app(grant.connect_app_sid)
+        owner_main = None
+        if owner.is_subaccount:
+            owner_main = await self._directory.account(owner.owner_account_sid)
+        if app is None or not is_usable(owner, owner_main):
+            return None
+        principal = Principal(
+            kind="connect",
+            account_sid=account.sid,
+            main_account_sid=grant.customer_account_sid,
+            credential_id=grant.sid,
+            policy=usable_permissions(grant, app),
+        )
+        return principal, account
+
+
+_NO_DEVELOPER = Entry(None, None, None)

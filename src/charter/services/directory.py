@@ -11,6 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from charter.domain.connect import Authorization, ConnectApp
 from charter.domain.ids import AccountSid
 from charter.domain.models import Account, APIKey
 from charter.domain.oauth_apps import AppSecret, OAuthApp
@@ -22,11 +23,13 @@ _MAX_ENTRIES = 100_000
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """An account and the digests of its auth tokens (`None` when it does not exist)."""
+    """An account and the digests of its auth tokens (`None` when it does not exist); for a
+    subaccount dedicated to a Connect app, the customer's authorization of that app too."""
 
     account: Account | None
     primary: bytes | None
     secondary: bytes | None
+    connect: Authorization | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,12 @@ class AppCredentials:
 _MISSING = Entry(None, None, None)
 _NO_APP: tuple[AppCredentials | None] = (None,)
 _NO_KEY: tuple[APIKey | None] = (None,)
+_NO_CONNECT_APP: tuple[ConnectApp | None] = (None,)
+
+# Change-feed entities: a Connect authorization (keyed by its dedicated subaccount's SID) and a
+# Connect app (keyed by its `CN…` SID).
+CONNECT_AUTHORIZATION = "connect_authorization"
+CONNECT_APP = "connect_app"
 
 
 class Directory:
@@ -49,6 +58,7 @@ class Directory:
         self._entries: OrderedDict[str, Entry] = OrderedDict()
         self._keys: OrderedDict[str, tuple[APIKey | None]] = OrderedDict()
         self._apps: OrderedDict[str, tuple[AppCredentials | None]] = OrderedDict()
+        self._connect_apps: OrderedDict[str, tuple[ConnectApp | None]] = OrderedDict()
         self._generation = 0
 
     async def entry(self, sid: AccountSid) -> Entry:
@@ -61,6 +71,9 @@ class Directory:
         generation = self._generation
         async with self._uow() as uow:
             account = await uow.accounts.find(sid)
+            connect = None
+            if account is not None and account.is_subaccount:
+                connect = await uow.authorizations.find_by_subaccount(account.sid)
         if account is None:
             entry = _MISSING
         else:
@@ -69,6 +82,7 @@ class Directory:
                 account,
                 digest(account.auth_token),
                 None if secondary is None else digest(secondary),
+                connect,
             )
         # Store only if nothing was invalidated while we read: the read might predate the change.
         if trusted and generation == self._generation:
@@ -115,20 +129,40 @@ class Directory:
                 self._apps.popitem(last=False)
         return found
 
+    async def connect_app(self, sid: str) -> ConnectApp | None:
+        """The Connect app `sid`, loading it on a miss."""
+        trusted = self._trusted()
+        if trusted:
+            cached = self._connect_apps.get(sid)
+            if cached is not None:
+                return cached[0]
+        generation = self._generation
+        async with self._uow() as uow:
+            app = await uow.connect_apps.find(sid)
+        if trusted and generation == self._generation:
+            self._connect_apps[sid] = _NO_CONNECT_APP if app is None else (app,)
+            if len(self._connect_apps) > _MAX_ENTRIES:
+                self._connect_apps.popitem(last=False)
+        return app
+
     def invalidate(self, changes: Sequence[tuple[str, str]]) -> None:
-        """Forget the accounts ("account"), keys ("key") and OAuth apps ("oauth_app") named in
-        `changes`."""
+        """Forget the accounts ("account"; "connect_authorization" names a Connect app's
+        dedicated subaccount), keys ("key"), OAuth apps ("oauth_app") and Connect apps
+        ("connect_app") named in `changes`."""
         self._generation += 1
         for entity, key in changes:
-            if entity == "account":
+            if entity in ("account", CONNECT_AUTHORIZATION):
                 self._entries.pop(key, None)
             elif entity == "key":
                 self._keys.pop(key, None)
             elif entity == "oauth_app":
                 self._apps.pop(key, None)
+            elif entity == CONNECT_APP:
+                self._connect_apps.pop(key, None)
 
     def clear(self) -> None:
         self._generation += 1
         self._entries.clear()
         self._keys.clear()
         self._apps.clear()
+        self._connect_apps.clear()

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from charter.domain.connect import Authorization, AuthorizationStatus, ConnectApp
+from charter.domain.errors import Conflict
 from charter.domain.ids import AccountSid
 from charter.domain.paging import Page, PageRequest
 from charter.storage.sid_repo import SidRepo
@@ -91,6 +93,14 @@ class SQLAuthorizationRepo(SidRepo[Authorization]):
             "date_updated": authorization.date_updated,
             "revoked_at": authorization.revoked_at,
         }
+
+    async def add(self, authorization: Authorization) -> None:
+        """Insert; `Conflict` when the customer's authorization of the app (or the subaccount's)
+        already exists, e.g. written by a concurrent approval (the unit of work is then spent)."""
+        try:
+            await super().add(authorization)
+        except IntegrityError:
+            raise Conflict("The app was authorized concurrently; try again") from None
 
     async def find_for(self, connect_app_sid: str, customer: AccountSid) -> Authorization | None:
         row = await self._session.scalar(

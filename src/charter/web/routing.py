@@ -142,7 +142,8 @@ def _endpoint(operations: dict[str, Operation]) -> Callable[[Request], Awaitable
         account = None
         raw_sid = request.path_params.get("AccountSid")
         if raw_sid is not None and principal is not None:
-            account = await runtime.accounts.resolve(principal, parse_account_sid(raw_sid))
+            sid = parse_account_sid(raw_sid)
+            account = await runtime.accounts.resolve(principal, sid, write=method != "GET")
         query = decode_pairs(request.scope["query_string"])
         if op.body == "json" and method in ("POST", "PUT"):
             body = await json_object(request, runtime.settings.max_body_bytes)

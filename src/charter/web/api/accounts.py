@@ -8,7 +8,7 @@ from typing import Any, Literal
 from typing_extensions import TypedDict
 
 from charter.domain.models import Account, AccountStatus
-from charter.domain.permissions import ACCOUNTS
+from charter.domain.permissions import ACCOUNTS, reveals_auth_tokens
 from charter.web.routing import Call, Operation
 from charter.web.twilio import PagingParams, Params, list_envelope, rfc2822
 
@@ -44,7 +44,7 @@ class AccountJSON(TypedDict):
     friendly_name: str
     status: Literal["active", "suspended", "closed"]
     type: Literal["Trial", "Full"]
-    auth_token: str
+    auth_token: str | None
     date_created: str | None
     date_updated: str | None
     uri: str
@@ -67,6 +67,14 @@ def account_json(account: Account) -> AccountJSON:
         "uri": f"{base}.json",
         "subresource_uris": {key: f"{base}/{name}.json" for key, name in _SUBRESOURCES.items()},
     }
+
+
+def _shown(call: Call, account: Account) -> AccountJSON:
+    """`account`'s wire form as the caller may see it (a Connect app never sees auth tokens)."""
+    body = account_json(account)
+    if reveals_auth_tokens(call.acting):
+        return body
+    return {**body, "auth_token": None}
 
 
 class CreateAccountParams(Params):
@@ -97,12 +105,12 @@ async def list_accounts(call: Call) -> dict[str, Any]:
         call.acting, request, friendly_name=params.FriendlyName, status=params.Status
     )
     filters = [(k, v) for k, v in call.query_pairs if k in ("FriendlyName", "Status")]
-    items = [account_json(a) for a in page.items]
+    items = [_shown(call, a) for a in page.items]
     return list_envelope("accounts", items, page, request, f"{BASE}.json", filters)
 
 
 async def fetch_account(call: Call) -> AccountJSON:
-    return account_json(call.target)
+    return _shown(call, call.target)
 
 
 async def update_account(call: Call) -> AccountJSON:
