@@ -127,3 +127,26 @@ def test_suspended_account_stops_its_tokens(client: TestClient) -> None:
     refused = client.get(CALLS.format(sub.sid), headers=bearer(token))
     assert refused.status_code == 401
     assert refused.json()["code"] == 20005
+
+
+def test_delegated_credentials_never_see_auth_tokens(client: TestClient) -> None:
+    """A token (or restricted key) allowed to read accounts reads them without `auth_token`: it
+    must not escalate to the account's full credentials."""
+    account = make_account(client)
+    app, secret = make_app(client, account, allow=["/twilio/iam/accounts/read"])
+    token = fetch_token(client, app.sid, secret)["access_token"]
+    url = f"/2010-04-01/Accounts/{account.sid}.json"
+    body = client.get(url, headers=bearer(token)).json()
+    assert body["sid"] == account.sid
+    assert body["auth_token"] is None
+    key = client.post(
+        "/v1/Keys",
+        data={
+            "AccountSid": account.sid,
+            "KeyType": "restricted",
+            "Policy": '{"allow": ["/twilio/iam/accounts/read"]}',
+        },
+        auth=(account.sid, account.auth_token),
+    ).json()
+    assert client.get(url, auth=(key["sid"], key["secret"])).json()["auth_token"] is None
+    assert client.get(url, auth=(account.sid, account.auth_token)).json()["auth_token"]

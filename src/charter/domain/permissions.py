@@ -114,9 +114,11 @@ def connect_requirement(permission: Permission) -> str | None:
 
 
 def reveals_auth_tokens(principal: Principal) -> bool:
-    """Whether account bodies shown to `principal` carry `auth_token`. A Connect app never sees
-    one: with the dedicated subaccount's token it would outlive its revocation."""
-    return principal.kind != CONNECT
+    """Whether account bodies shown to `principal` carry `auth_token`: only for the account's own
+    full credentials (auth token, main key). Delegated credentials never see one: a restricted key
+    or an OAuth token with `/twilio/iam/accounts/read` would otherwise escalate to the account's
+    full power, and a Connect app would outlive its revocation with the subaccount's token."""
+    return principal.kind in FULL_CREDENTIALS
 
 
 def authorize(principal: Principal, permission: Permission) -> None:
