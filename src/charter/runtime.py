@@ -23,6 +23,7 @@ from charter.services.accounts import AccountService
 from charter.services.authn import Authenticator
 from charter.services.billing import BillingService
 from charter.services.connect import ConnectService
+from charter.services.console import ConsoleService
 from charter.services.directory import Directory
 from charter.services.events import EventService
 from charter.services.keys import KeyService
@@ -84,6 +85,7 @@ class Runtime:
     recordings: RecordingService
     oauth_apps: OAuthAppService
     connect: ConnectService
+    console: ConsoleService
     events: EventService
     oauth: OAuthService
     webhooks: WebhookService
@@ -169,6 +171,7 @@ def build_runtime(
         recordings=RecordingService(uow, clock),
         oauth_apps=OAuthAppService(uow, clock, production=settings.is_production),
         connect=ConnectService(uow, clock, accounts, production=settings.is_production),
+        console=ConsoleService(uow, clock, accounts, directory, throttle),
         events=EventService(uow),
         oauth=oauth,
         webhooks=WebhookService(uow, clock),

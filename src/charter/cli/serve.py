@@ -19,7 +19,7 @@ def _print_demo(logins: list[DemoLogin], base: str) -> None:
     for login in logins:
         click.echo(f"  {login.label}: account {login.account.sid}")
         click.echo(f"    auth token  {login.account.auth_token}")
-        click.echo(f"    owner user  {login.email} / {login.password} (console sign-in: coming)")
+        click.echo(f"    owner user  {login.email} / {login.password} (console: {base}/console/)")
     dev = logins[0].account
     click.echo("\nTry next:")
     click.echo(f"  curl -u {dev.sid}:{dev.auth_token} {base}/2010-04-01/Accounts/{dev.sid}.json")

@@ -10,6 +10,7 @@ from typing import Protocol
 
 from charter.domain.billing import LedgerEntry
 from charter.domain.connect import Authorization, ConnectApp
+from charter.domain.console import ConsoleSession
 from charter.domain.events import AuditEvent
 from charter.domain.ids import AccountSid
 from charter.domain.messaging import Message
@@ -218,6 +219,8 @@ class Outbox(Protocol):
 
 
 class UserRepo(Protocol):
+    async def find(self, sid: str) -> User | None: ...
+
     async def find_by_email(self, email: str) -> User | None: ...
 
     async def add(self, user: User) -> None: ...
@@ -225,6 +228,16 @@ class UserRepo(Protocol):
     async def add_membership(self, membership: Membership) -> None: ...
 
     async def memberships(self, user: User) -> Sequence[Membership]: ...
+
+
+class ConsoleSessionRepo(Protocol):
+    async def add(self, session: ConsoleSession) -> None: ...
+
+    async def find(self, token_digest: bytes) -> ConsoleSession | None: ...
+
+    async def delete(self, token_digest: bytes) -> None: ...
+
+    async def delete_expired(self, now: datetime) -> int: ...
 
 
 class ChangeFeed(Protocol):
@@ -349,6 +362,9 @@ class UnitOfWork(Protocol):
 
     @property
     def users(self) -> UserRepo: ...
+
+    @property
+    def console_sessions(self) -> ConsoleSessionRepo: ...
 
     @property
     def ledger(self) -> Ledger: ...

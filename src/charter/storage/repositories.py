@@ -141,6 +141,12 @@ class SQLUserRepo:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    async def find(self, sid: str) -> User | None:
+        row = await self._session.scalar(select(UserRow).where(UserRow.sid == sid))
+        if row is None:
+            return None
+        return User(UserSid(row.sid), row.email, row.password_hash, row.date_created)
+
     async def find_by_email(self, email: str) -> User | None:
         row = await self._session.scalar(select(UserRow).where(UserRow.email == email.lower()))
         if row is None:

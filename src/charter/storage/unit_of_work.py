@@ -17,6 +17,7 @@ from charter.domain.clock import Clock
 from charter.security import Cipher
 from charter.storage.comms import SQLMessageRepo, SQLNumberRepo
 from charter.storage.connect import SQLAuthorizationRepo, SQLConnectAppRepo
+from charter.storage.console import SQLConsoleSessionRepo
 from charter.storage.events import SQLEventLog
 from charter.storage.ledger import SQLLedger
 from charter.storage.oauth_apps import SQLOAuthAppRepo
@@ -49,6 +50,7 @@ class SQLUnitOfWork:
         self._session: AsyncSession | None = None
         self._accounts: SQLAccountRepo | None = None
         self._users: SQLUserRepo | None = None
+        self._console_sessions: SQLConsoleSessionRepo | None = None
         self._keys: SQLKeyRepo | None = None
         self._ledger: SQLLedger | None = None
         self._numbers: SQLNumberRepo | None = None
@@ -74,6 +76,11 @@ class SQLUnitOfWork:
     def keys(self) -> SQLKeyRepo:
         assert self._keys is not None  # noqa: S101 - only inside `async with`
         return self._keys
+
+    @property
+    def console_sessions(self) -> SQLConsoleSessionRepo:
+        assert self._console_sessions is not None  # noqa: S101 - only inside `async with`
+        return self._console_sessions
 
     @property
     def ledger(self) -> SQLLedger:
@@ -155,6 +162,7 @@ class SQLUnitOfWork:
         self._session = session
         self._accounts = SQLAccountRepo(session, self._cipher)
         self._users = SQLUserRepo(session)
+        self._console_sessions = SQLConsoleSessionRepo(session)
         self._keys = SQLKeyRepo(session)
         self._ledger = SQLLedger(session)
         self._numbers = SQLNumberRepo(session)

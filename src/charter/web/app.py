@@ -18,7 +18,7 @@ from charter.domain.clock import Clock
 from charter.domain.errors import DomainError
 from charter.runtime import build_runtime
 from charter.settings import Settings
-from charter.web import api, clock as test_clock, errors, oauth
+from charter.web import api, clock as test_clock, console, errors, oauth
 from charter.web.openapi import docs_page, openapi_document
 from charter.web.routing import build_routes
 
@@ -66,6 +66,7 @@ def create_app(
         Route("/openapi.json", openapi, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),
         *oauth.routes(),
+        *console.routes(),
         *build_routes(operations),
     ]
 
