@@ -10,9 +10,10 @@ With `--profile LOAD` it prints a cProfile of that load's request path.
 
     taskset -c 1 /tmp/cv/bin/python bench/profile_oauth.py [--profile token|get_bearer|...]
 
-Run it with Charter's own interpreter. It makes a fresh SQLite database in a temporary directory,
-seeds the bench account with `python -m charter accounts create` and creates the bench OAuth app
-(policy allowing /twilio/voice/calls/list) through the API, like `bench/run.sh`.
+Run it with Charter's own interpreter. It makes a fresh SQLite database in a temporary directory
+(or uses `BENCH_DATABASE_URL`, e.g. an empty PostgreSQL database made for the run), seeds the
+bench account with `python -m charter accounts create` and creates the bench OAuth app (policy
+allowing /twilio/voice/calls/list) through the API, like `bench/run.sh`.
 """
 
 from __future__ import annotations
@@ -116,7 +117,9 @@ async def main(args: argparse.Namespace) -> None:
     env = {
         **os.environ,
         "CHARTER_ENV": "development",
-        "CHARTER_DATABASE_URL": f"sqlite:///{work}/charter.db",
+        "CHARTER_DATABASE_URL": os.environ.get(
+            "BENCH_DATABASE_URL", f"sqlite:///{work}/charter.db"
+        ),
         "CHARTER_SECRET_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("="),
     }
     seed = ["accounts", "create", "--friendly-name", "Bench", "--sid", SID, "--auth-token", TOKEN]
@@ -230,7 +233,7 @@ async def main(args: argparse.Namespace) -> None:
             where = CallFilter(SID, now)
             request = PageRequest(50)
             us = await best_us(lambda: runtime.calls.list_calls(where, request), b // 10, n)
-            print(f"  {us:8.1f} us  CallService.list_calls (empty page, SQLite)")
+            print(f"  {us:8.1f} us  CallService.list_calls (empty page, {runtime.uow.engine.name})")
         except Exception as exc:  # the service's signature moved on
             print(f"  (calls list timing unavailable: {exc!r})")
     finally:

@@ -35,7 +35,7 @@ from charter.services.voice import CallService, RecordingService
 from charter.services.webhooks import WebhookService
 from charter.settings import Settings, SettingsError, decode_secret_key
 from charter.storage.changes import ChangeFollower, Listener
-from charter.storage.engine import make_engine, sqlite_path
+from charter.storage.engine import make_engine, make_read_engine, sqlite_path
 from charter.storage.unit_of_work import SQLUnitOfWorkFactory
 from charter.webhooks.delivery import WebhookSender, make_client
 from charter.webhooks.worker import WebhookWorker
@@ -104,7 +104,7 @@ class Runtime:
         await self.webhook_worker.stop()  # before the engine goes: it may be recording
         await self.follower.stop()
         await self.oauth.stop()
-        await self.uow.engine.dispose()
+        await self.uow.dispose()
 
 
 def build_runtime(
@@ -118,7 +118,8 @@ def build_runtime(
     if settings.test_clock:
         clock = TestClock(clock)
     engine = make_engine(settings.database_url)
-    uow = SQLUnitOfWorkFactory(engine, load_cipher(settings), clock)
+    read_engine = make_read_engine(settings.database_url)
+    uow = SQLUnitOfWorkFactory(engine, load_cipher(settings), clock, read_engine=read_engine)
     follower_ref: list[ChangeFollower] = []
     directory = Directory(uow, trusted=lambda: follower_ref[0].healthy())
     test_clock = TestClockService(uow, clock) if isinstance(clock, TestClock) else None

@@ -35,6 +35,10 @@ class Counting:
         self.opened += 1
         return self.inner()
 
+    def read(self) -> UnitOfWork:
+        self.opened += 1
+        return self.inner.read()
+
 
 @pytest.fixture
 async def uow(database_url: str, clock: FixedClock) -> AsyncIterator[SQLUnitOfWorkFactory]:

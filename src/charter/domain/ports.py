@@ -422,3 +422,8 @@ class UnitOfWork(Protocol):
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self) -> UnitOfWork: ...
+
+    def read(self) -> UnitOfWork:
+        """A unit of work for queries that change nothing: no transaction (each statement sees
+        what is committed when it runs), writes refused, `commit` raises."""
+        ...

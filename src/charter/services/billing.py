@@ -68,7 +68,7 @@ class BillingService:
 
     async def balance(self, account: Account) -> int:
         """The balance of the main account that pays for `account`."""
-        async with self._uow() as uow:
+        async with self._uow.read() as uow:
             units = await uow.ledger.balance(account.main_account_sid)
         if units is None:
             raise NotFound("The account has no balance")
@@ -85,6 +85,6 @@ class BillingService:
         """Usage per category over [start, end]; a main account's includes its subaccounts'
         unless `include_subaccounts` is False (Twilio's `IncludeSubaccounts`)."""
         as_main = include_subaccounts and not account.is_subaccount
-        async with self._uow() as uow:
+        async with self._uow.read() as uow:
             entries = await uow.ledger.entries(AccountSid(account.sid), start, end, as_main)
         return usage_records(entries, account.sid, start, end, category)

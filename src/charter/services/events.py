@@ -20,11 +20,11 @@ class EventService:
 
     async def get(self, account_sid: str, sid: str) -> AuditEvent:
         """The event `sid` of `account_sid`; `NotFound` for any other account's event."""
-        async with self._uow() as uow:
+        async with self._uow.read() as uow:
             event = await uow.events.find(sid)
         return owned(event, account_sid, "Event", sid)
 
     async def list_events(self, where: EventFilter, page: PageRequest) -> Page[AuditEvent]:
         """One page of `where.account_sid`'s events, newest first."""
-        async with self._uow() as uow:
+        async with self._uow.read() as uow:
             return await uow.events.list_page(where, page)

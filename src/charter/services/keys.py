@@ -51,16 +51,16 @@ class KeyService:
 
     async def get(self, account: Account, sid: str) -> APIKey:
         """The key `sid` of `account`; `NotFound` for keys of any other account."""
-        async with self._uow() as uow:
+        async with self._uow.read() as uow:
             key = await uow.keys.find(sid)
         return owned(key, account.sid, "Key", sid)
 
     async def find(self, sid: str) -> APIKey | None:
-        async with self._uow() as uow:
+        async with self._uow.read() as uow:
             return await uow.keys.find(sid)
 
     async def list_keys(self, account: Account, page: PageRequest) -> Page[APIKey]:
-        async with self._uow() as uow:
+        async with self._uow.read() as uow:
             return await uow.keys.list_page(account.sid, page)
 
     async def update(

@@ -90,12 +90,12 @@ class MessageService:
         return message
 
     async def get(self, account: Account, sid: str) -> Message:
-        async with self._uow() as uow:
+        async with self._uow.read() as uow:
             message = await uow.messages.find(sid)
         return owned(message, account.sid, "Message", sid)
 
     async def list_messages(self, where: MessageFilter, page: PageRequest) -> Page[Message]:
-        async with self._uow() as uow:
+        async with self._uow.read() as uow:
             return await uow.messages.list_page(where, page)
 
     async def update(

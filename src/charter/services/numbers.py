@@ -33,7 +33,7 @@ class NumberService:
         pattern = rules.contains_pattern(contains) if contains else None
         found: list[AvailableNumber] = []
         stream = rules.candidates(iso, kind, area_code)
-        async with self._uow() as uow:
+        async with self._uow.read() as uow:
             for _ in range(40):  # bounded scan: at most 40 batches of 50 candidates
                 batch = [
                     c
@@ -103,12 +103,12 @@ class NumberService:
         return number
 
     async def get(self, account: Account, sid: str) -> PhoneNumber:
-        async with self._uow() as uow:
+        async with self._uow.read() as uow:
             number = await uow.numbers.find(sid)
         return owned(number, account.sid, "IncomingPhoneNumber", sid)
 
     async def list_numbers(self, where: NumberFilter, page: PageRequest) -> Page[PhoneNumber]:
-        async with self._uow() as uow:
+        async with self._uow.read() as uow:
             return await uow.numbers.list_page(where, page)
 
     async def update(

@@ -101,12 +101,12 @@ class OAuthAppService:
 
     async def get(self, account: Account, sid: str) -> OAuthApp:
         """The app `sid` of `account`; `NotFound` for apps of any other account."""
-        async with self._uow() as uow:
+        async with self._uow.read() as uow:
             app = await uow.oauth_apps.find(sid)
         return owned(app, account.sid, "OAuthApp", sid)
 
     async def list_apps(self, account: Account, page: PageRequest) -> Page[OAuthApp]:
-        async with self._uow() as uow:
+        async with self._uow.read() as uow:
             return await uow.oauth_apps.list_page(account.sid, page)
 
     async def credentials(self, client_id: str) -> tuple[OAuthApp, list[AppSecret]] | None:

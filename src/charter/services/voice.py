@@ -141,12 +141,12 @@ class CallService:
         return call
 
     async def get(self, account: Account, sid: str) -> Call:
-        async with self._uow() as uow:
+        async with self._uow.read() as uow:
             call = await uow.calls.find(sid)
         return owned(call, account.sid, "Call", sid)
 
     async def list_calls(self, where: CallFilter, page: PageRequest) -> Page[Call]:
-        async with self._uow() as uow:
+        async with self._uow.read() as uow:
             return await uow.calls.list_page(where, page)
 
     async def update(
@@ -261,7 +261,7 @@ class RecordingService:
 
     async def get(self, account: Account, sid: str, call_sid: str | None = None) -> Recording:
         """A recording that exists now (its call answered, not deleted), of `call_sid` if given."""
-        async with self._uow() as uow:
+        async with self._uow.read() as uow:
             recording = await uow.recordings.find(sid)
         if (
             recording is None
@@ -277,7 +277,7 @@ class RecordingService:
         self, account: Account, where: RecordingFilter, page: PageRequest
     ) -> Page[Recording]:
         """Recordings, newest first; with `where.call_sid`, that call must be the account's."""
-        async with self._uow() as uow:
+        async with self._uow.read() as uow:
             if where.call_sid is not None:
                 call = await uow.calls.find(where.call_sid)
                 owned(call, account.sid, "Call", where.call_sid)

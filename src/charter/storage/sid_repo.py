@@ -2,6 +2,8 @@
 
 Each subclass names its row class and says how a row becomes a domain value (`to_domain`) and
 back (`values`); everything else is the same for keys, numbers, messages, calls and recordings.
+Reads select the table's columns (Core rows, which have the row class's attribute names), not ORM
+entities: nothing is loaded into the session's identity map, and mapping costs less.
 """
 
 from __future__ import annotations
@@ -22,15 +24,21 @@ async def paginate(
     table: Any,
     page: PageRequest,
     newest_first: bool = False,
+    core_rows: bool = False,
 ) -> tuple[list[Any], bool, bool]:
     """Rows of `page` in insertion order (or newest first), and whether rows exist after and
-    before them. Cursors name the SID of the row next to the page."""
+    before them. Cursors name the SID of the row next to the page. With `core_rows`, the rows
+    are the table's columns rather than entities."""
+
+    async def fetch(q: Select[Any]) -> list[Any]:
+        if core_rows:
+            return list((await session.execute(q)).all())
+        return list(await session.scalars(q))
+
     forward = table.seq.desc() if newest_first else table.seq
     backward = table.seq if newest_first else table.seq.desc()
     if page.cursor_sid is None:
-        rows = list(
-            await session.scalars(query.order_by(forward).offset(page.offset).limit(page.size + 1))
-        )
+        rows = await fetch(query.order_by(forward).offset(page.offset).limit(page.size + 1))
         return rows[: page.size], len(rows) > page.size, page.offset > 0
     # The cursor row must be one the query could return: a SID from another tenant is as
     # invalid as an unknown one.
@@ -42,11 +50,9 @@ async def paginate(
     beyond = table.seq < cursor if newest_first else table.seq > cursor
     behind = table.seq > cursor if newest_first else table.seq < cursor
     if page.direction == "after":
-        rows = list(
-            await session.scalars(query.where(beyond).order_by(forward).limit(page.size + 1))
-        )
+        rows = await fetch(query.where(beyond).order_by(forward).limit(page.size + 1))
         return rows[: page.size], len(rows) > page.size, True
-    rows = list(await session.scalars(query.where(behind).order_by(backward).limit(page.size + 1)))
+    rows = await fetch(query.where(behind).order_by(backward).limit(page.size + 1))
     has_prev = len(rows) > page.size
     return list(reversed(rows[: page.size])), True, has_prev
 
@@ -72,7 +78,8 @@ class SidRepo(ABC, Generic[ModelT]):
     def values(self, model: ModelT) -> dict[str, object]: ...
 
     async def find(self, sid: str) -> ModelT | None:
-        found = await self._session.scalar(select(self.row).where(self.row.sid == sid))
+        table = self.row.__table__
+        found = (await self._session.execute(select(table).where(table.c.sid == sid))).first()
         return None if found is None else self.to_domain(found)
 
     async def add(self, model: ModelT) -> None:
@@ -95,6 +102,11 @@ class SidRepo(ABC, Generic[ModelT]):
         self, query: Select[Any], request: PageRequest, newest_first: bool = False
     ) -> Page[ModelT]:
         rows, has_next, has_prev = await paginate(
-            self._session, query, self.row, request, newest_first
+            self._session,
+            query.with_only_columns(self.row.__table__),
+            self.row,
+            request,
+            newest_first,
+            core_rows=True,
         )
         return Page([self.to_domain(r) for r in rows], has_next, has_prev)

@@ -1,4 +1,5 @@
 """One transaction per command: repositories sharing a session, committed together or not at all.
+Queries that change nothing use `SQLUnitOfWorkFactory.read()` instead (decision 0008).
 
 After a successful commit, the change-feed keys written in the transaction are handed to the
 `on_commit` callback, so this instance drops its cached copies at once; other instances learn of
@@ -204,14 +205,46 @@ class SQLUnitOfWork:
             self._on_enqueue()
 
 
+class ReadOnlyUnitOfWork(RuntimeError):
+    """A write was attempted through `SQLUnitOfWorkFactory.read()`: a programming error."""
+
+
+class SQLReadUnitOfWork(SQLUnitOfWork):
+    """A unit of work for queries: on the read engine, each statement sees what is committed
+    when it runs; the database refuses writes, and so does `commit`."""
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._session is not None  # noqa: S101 - entered before exit
+        try:
+            await self._session.close()  # nothing to roll back on the read engine
+        finally:
+            self._session = None
+
+    async def commit(self) -> None:
+        raise ReadOnlyUnitOfWork("a read-only unit of work cannot commit")
+
+
 class SQLUnitOfWorkFactory:
-    """Makes units of work over one engine."""
+    """Makes units of work over one engine; `read()` makes read-only ones over `read_engine`
+    (the write engine when there is none: in-memory SQLite, tests)."""
 
     def __init__(
-        self, engine: AsyncEngine, cipher: Cipher, clock: Clock, on_commit: OnCommit | None = None
+        self,
+        engine: AsyncEngine,
+        cipher: Cipher,
+        clock: Clock,
+        on_commit: OnCommit | None = None,
+        read_engine: AsyncEngine | None = None,
     ) -> None:
         self.engine = engine
+        self.read_engine = read_engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self._read_sessions = async_sessionmaker(read_engine or engine, expire_on_commit=False)
         self._cipher = cipher
         self._clock = clock
         self._is_postgres = engine.dialect.name == "postgresql"
@@ -227,3 +260,14 @@ class SQLUnitOfWorkFactory:
             self.on_commit,
             self.on_enqueue,
         )
+
+    def read(self) -> SQLReadUnitOfWork:
+        return SQLReadUnitOfWork(
+            self._read_sessions, self._cipher, self._clock, self._is_postgres, None
+        )
+
+    async def dispose(self) -> None:
+        """Close both engines' pooled connections."""
+        await self.engine.dispose()
+        if self.read_engine is not None:
+            await self.read_engine.dispose()
