@@ -18,7 +18,8 @@ def _status(client: TestClient, sid: str, secret: str) -> int:
     response = client.post(
         "/v2/token", data={"grant_type": "client_credentials"}, auth=(sid, secret)
     )
-    return response.status_code
+    status: int = response.status_code
+    return status
 
 
 def _rotate(client: TestClient, account: Account, sid: str, grace: int | None = None) -> str:

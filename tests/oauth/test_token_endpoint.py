@@ -136,7 +136,7 @@ def test_malformed_requests_get_rfc6749_errors(
         "/v2/token",
         auth=(app.sid, secret),
         headers=headers,
-        **kwargs,  # type: ignore[arg-type]
+        **kwargs,
     )
     assert response.status_code == status, response.text
     assert response.json()["error"] == "invalid_request"
