@@ -19,8 +19,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from tests import databases
-from tests.e2e.conftest import CharterServer
+from tests.e2e.conftest import CharterServer, own_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -66,20 +65,8 @@ def browser(console_server: CharterServer) -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def console_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CharterServer]:
     """A `charter serve` whose public URL is its own address (the Connect button links there)."""
-    if databases.backend() == "postgres":
-        url = databases.create_postgres_database()
-    else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'charter.db'}"
-    server = CharterServer(url, tmp_path_factory.mktemp("browser-server"))
-    server.env["CHARTER_PUBLIC_URL"] = server.base
-    server.start()
-    try:
+    with own_server(tmp_path_factory, "browser", public_url_is_base=True) as server:
         yield server
-    finally:
-        server.stop()
-        if databases.backend() == "postgres":
-            databases.drop_postgres_database(url)
-    assert "unhandled error" not in server.log(), server.log()
 
 
 @dataclass

@@ -17,6 +17,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -200,9 +201,9 @@ class CharterServer:
         return httpx.Client(base_url=self.base, auth=auth, trust_env=False, timeout=10.0)
 
 
-@pytest.fixture(scope="session")
-def e2e_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A fresh database for the server processes: PostgreSQL or a new SQLite file."""
+@contextmanager
+def fresh_database(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[str]:
+    """A new database for server processes: PostgreSQL (dropped afterwards) or a SQLite file."""
     if databases.backend() == "postgres":
         url = databases.create_postgres_database()
         try:
@@ -210,8 +211,36 @@ def e2e_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         finally:
             databases.drop_postgres_database(url)
         return
-    path = tmp_path_factory.mktemp("e2e-db") / "charter.db"
-    yield f"sqlite:///{path}"
+    yield f"sqlite:///{tmp_path_factory.mktemp(name + '-db') / 'charter.db'}"
+
+
+@contextmanager
+def own_server(
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    env: dict[str, str] | None = None,
+    *,
+    public_url_is_base: bool = False,
+) -> Iterator[CharterServer]:
+    """A `charter serve` on a database of its own (e.g. with `CHARTER_TEST_CLOCK=1`), stopped
+    afterwards and checked to have logged no crash."""
+    with fresh_database(tmp_path_factory, name) as url:
+        server = CharterServer(url, tmp_path_factory.mktemp(name), extra_env=env)
+        if public_url_is_base:  # links it prints (the Connect button) point at itself
+            server.env["CHARTER_PUBLIC_URL"] = server.base
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
+        assert "unhandled error" not in server.log(), server.log()
+
+
+@pytest.fixture(scope="session")
+def e2e_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh database for the shared server process."""
+    with fresh_database(tmp_path_factory, "e2e") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -15,8 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests import databases
-from tests.e2e.conftest import CharterServer
+from tests.e2e.conftest import CharterServer, fresh_database
 
 pytestmark = pytest.mark.slow
 
@@ -26,14 +25,8 @@ ENV = {"CHARTER_TEST_CLOCK": "1"}
 
 @pytest.fixture(scope="module")
 def clock_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if databases.backend() == "postgres":
-        url = databases.create_postgres_database()
-        try:
-            yield url
-        finally:
-            databases.drop_postgres_database(url)
-        return
-    yield f"sqlite:///{tmp_path_factory.mktemp('clock-instances') / 'charter.db'}"
+    with fresh_database(tmp_path_factory, "clock-instances") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

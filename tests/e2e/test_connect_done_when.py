@@ -17,9 +17,8 @@ import pytest
 from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
 
-from tests import databases
 from tests.console.browser import account_of, create_app, csrf_of, sign_up
-from tests.e2e.conftest import CharterServer
+from tests.e2e.conftest import CharterServer, own_server
 from tests.e2e.receiver import Receiver
 from tests.twilio_local import local_client
 
@@ -28,21 +27,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def clock_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CharterServer]:
-    if databases.backend() == "postgres":
-        url = databases.create_postgres_database()
-    else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('connect-db') / 'charter.db'}"
-    server = CharterServer(
-        url, tmp_path_factory.mktemp("connect-server"), extra_env={"CHARTER_TEST_CLOCK": "1"}
-    )
-    server.start()
-    try:
+    with own_server(tmp_path_factory, "connect-clock", {"CHARTER_TEST_CLOCK": "1"}) as server:
         yield server
-    finally:
-        server.stop()
-        if databases.backend() == "postgres":
-            databases.drop_postgres_database(url)
-    assert "unhandled error" not in server.log(), server.log()
 
 
 def _advance(server: CharterServer, seconds: float) -> None:

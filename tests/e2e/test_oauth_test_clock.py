@@ -10,29 +10,15 @@ from datetime import datetime
 import httpx
 import pytest
 
-from tests import databases
-from tests.e2e.conftest import CharterServer, MainAccount
+from tests.e2e.conftest import CharterServer, MainAccount, own_server
 
 GRANT = {"grant_type": "client_credentials"}
 
 
 @pytest.fixture(scope="module")
 def clock_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CharterServer]:
-    if databases.backend() == "postgres":
-        url = databases.create_postgres_database()
-    else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('clock-db') / 'charter.db'}"
-    server = CharterServer(
-        url, tmp_path_factory.mktemp("clock-server"), extra_env={"CHARTER_TEST_CLOCK": "1"}
-    )
-    server.start()
-    try:
+    with own_server(tmp_path_factory, "oauth-clock", {"CHARTER_TEST_CLOCK": "1"}) as server:
         yield server
-    finally:
-        server.stop()
-        if databases.backend() == "postgres":
-            databases.drop_postgres_database(url)
-    assert "unhandled error" not in server.log(), server.log()
 
 
 @pytest.fixture

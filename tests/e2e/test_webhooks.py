@@ -15,8 +15,7 @@ import httpx
 import pytest
 from twilio.request_validator import RequestValidator
 
-from tests import databases
-from tests.e2e.conftest import CharterServer, MainAccount
+from tests.e2e.conftest import CharterServer, MainAccount, own_server
 from tests.e2e.receiver import Receiver
 
 pytestmark = pytest.mark.slow
@@ -25,20 +24,9 @@ pytestmark = pytest.mark.slow
 def _server(
     tmp_path_factory: pytest.TempPathFactory, name: str, env: dict[str, str]
 ) -> Iterator[CharterServer]:
-    if databases.backend() == "postgres":
-        url = databases.create_postgres_database()
-    else:
-        url = f"sqlite:///{tmp_path_factory.mktemp(name + '-db') / 'charter.db'}"
-    server = CharterServer(url, tmp_path_factory.mktemp(name), extra_env=env)
-    server.start()
-    try:
+    with own_server(tmp_path_factory, name, env) as server:
         yield server
-    finally:
-        server.stop()
-        if databases.backend() == "postgres":
-            databases.drop_postgres_database(url)
-    assert "unhandled error" not in server.log(), server.log()
-    assert "Traceback" not in server.log(), server.log()
+        assert "Traceback" not in server.log(), server.log()
 
 
 @pytest.fixture(scope="module")
