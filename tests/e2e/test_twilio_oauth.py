@@ -98,3 +98,6 @@ def test_deleting_the_app_stops_its_token_at_once(
     with pytest.raises(TwilioException) as refused:
         client.api.v2010.accounts(main_account.sid).calls.list(limit=1)
     assert "HTTP 401" in str(refused.value)
+    # the library's Monitor client reads the app's audit trail
+    events = owner.monitor.v1.events.list(resource_sid=app.sid)
+    assert [e.event_type for e in events] == ["oauth-apps.deleted", "oauth-apps.created"]
