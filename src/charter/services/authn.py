@@ -15,7 +15,7 @@ from __future__ import annotations
 import hmac
 
 from charter.domain.accounts import is_usable
-from charter.domain.connect import usable_permissions
+from charter.domain.connect import ConnectApp, usable_permissions
 from charter.domain.errors import AccountNotActive, AuthenticationRequired, TooManyRequests
 from charter.domain.ids import AccountSid, is_sid
 from charter.domain.models import Account, Principal
@@ -85,7 +85,7 @@ class Authenticator:
 
     async def _auth_token(self, sid: AccountSid, password: str) -> tuple[Principal, Account] | None:
         entry = await self._directory.entry(sid)
-        developer = await self._developer(entry)
+        app, developer = await self._developer(entry)
         candidate = digest(password)
         primary = hmac.compare_digest(candidate, entry.primary or _NO_MATCH)
         secondary = hmac.compare_digest(candidate, entry.secondary or _NO_MATCH)
@@ -94,7 +94,7 @@ class Authenticator:
         if entry.account is None:
             return None
         if not (primary or secondary):
-            return await self._connect(entry, developer) if as_app else None
+            return await self._connect(entry, app, developer) if as_app else None
         account = entry.account
         principal = Principal(
             kind="auth_token",
@@ -104,28 +104,29 @@ class Authenticator:
         )
         return principal, account
 
-    async def _developer(self, entry: Entry) -> Entry:
-        """The entry of the developer whose active Connect authorization `entry`'s account is
-        dedicated to (`_NO_DEVELOPER` for every other account)."""
+    async def _developer(self, entry: Entry) -> tuple[ConnectApp | None, Entry]:
+        """The Connect app `entry`'s account is dedicated to (through an active authorization)
+        and its developer's entry; `(None, _NO_DEVELOPER)` for every other account."""
         grant = entry.connect
         if grant is None or not grant.is_active:
-            return _NO_DEVELOPER
+            return None, _NO_DEVELOPER
         app = await self._directory.connect_app(grant.connect_app_sid)
         if app is None:
-            return _NO_DEVELOPER
-        return await self._directory.entry(app.account_sid)
+            return None, _NO_DEVELOPER
+        return app, await self._directory.entry(app.account_sid)
 
-    async def _connect(self, entry: Entry, developer: Entry) -> tuple[Principal, Account] | None:
-        """The Connect principal of `entry`'s authorization, whose developer's auth token was
-        given; None when the developer's account is not usable or the app is gone."""
+    async def _connect(
+        self, entry: Entry, app: ConnectApp | None, developer: Entry
+    ) -> tuple[Principal, Account] | None:
+        """The Connect principal of `entry`'s authorization of `app`, whose developer's auth
+        token was given; None when the developer's account is not usable."""
         grant, account, owner = entry.connect, entry.account, developer.account
-        if grant is None or account is None or owner is None:  # pragma: no cover - checked
-            return None
-        app = await self._directory.connect_app(grant.connect_app_sid)
+        if grant is None or account is None or app is None or owner is None:  # pragma: no cover
+            return None  # `as_app` matched, so `_developer` found all of them
         owner_main = None
         if owner.is_subaccount:
             owner_main = await self._directory.account(owner.owner_account_sid)
-        if app is None or not is_usable(owner, owner_main):
+        if not is_usable(owner, owner_main):
             return None
         principal = Principal(
             kind="connect",

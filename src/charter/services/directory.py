@@ -8,14 +8,15 @@ the feed cannot be read, the directory stops trusting its memory and reads the d
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar, cast
 
 from charter.domain.connect import Authorization, ConnectApp
 from charter.domain.ids import AccountSid
 from charter.domain.models import Account, APIKey
 from charter.domain.oauth_apps import AppSecret, OAuthApp
-from charter.domain.ports import UnitOfWorkFactory
+from charter.domain.ports import UnitOfWork, UnitOfWorkFactory
 from charter.security import digest
 
 _MAX_ENTRIES = 100_000
@@ -41,128 +42,104 @@ class AppCredentials:
 
 
 _MISSING = Entry(None, None, None)
-_NO_APP: tuple[AppCredentials | None] = (None,)
-_NO_KEY: tuple[APIKey | None] = (None,)
-_NO_CONNECT_APP: tuple[ConnectApp | None] = (None,)
 
 # Change-feed entities: a Connect authorization (keyed by its dedicated subaccount's SID) and a
 # Connect app (keyed by its `CN…` SID).
 CONNECT_AUTHORIZATION = "connect_authorization"
 CONNECT_APP = "connect_app"
+# Which cache table each change-feed entity empties.
+_TABLE_OF = {
+    "account": "account",
+    CONNECT_AUTHORIZATION: "account",
+    "key": "key",
+    "oauth_app": "oauth_app",
+    CONNECT_APP: CONNECT_APP,
+}
+T = TypeVar("T")
 
 
 class Directory:
     def __init__(self, uow: UnitOfWorkFactory, trusted: Callable[[], bool]) -> None:
         self._uow = uow
         self._trusted = trusted
-        self._entries: OrderedDict[str, Entry] = OrderedDict()
-        self._keys: OrderedDict[str, tuple[APIKey | None]] = OrderedDict()
-        self._apps: OrderedDict[str, tuple[AppCredentials | None]] = OrderedDict()
-        self._connect_apps: OrderedDict[str, tuple[ConnectApp | None]] = OrderedDict()
+        # One LRU table per cached kind, keyed as the change feed names them; a miss is cached
+        # too (as `(None,)`), so unknown credentials cost no query either.
+        self._tables: dict[str, OrderedDict[str, tuple[object]]] = {
+            kind: OrderedDict() for kind in _TABLE_OF.values()
+        }
         self._generation = 0
 
-    async def entry(self, sid: AccountSid) -> Entry:
-        """The cached entry for `sid`, loading it on a miss."""
+    async def _cached(self, kind: str, key: str, load: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """The cached value of `kind` for `key`, loaded in its own unit of work on a miss."""
+        table = self._tables[kind]
         trusted = self._trusted()
         if trusted:
-            cached = self._entries.get(sid)
-            if cached is not None:
-                return cached
+            hit = table.get(key)
+            if hit is not None:
+                return cast(T, hit[0])
         generation = self._generation
         async with self._uow() as uow:
+            value = await load(uow)
+        # Store only if nothing was invalidated while we read: the read might predate the change.
+        if trusted and generation == self._generation:
+            table[key] = (value,)
+            if len(table) > _MAX_ENTRIES:
+                table.popitem(last=False)
+        return value
+
+    async def entry(self, sid: AccountSid) -> Entry:
+        """The entry for `sid` (the account, its tokens' digests, a Connect authorization)."""
+
+        async def load(uow: UnitOfWork) -> Entry:
             account = await uow.accounts.find(sid)
+            if account is None:
+                return _MISSING
             connect = None
-            if account is not None and account.is_subaccount:
+            if account.is_subaccount:
                 connect = await uow.authorizations.find_by_subaccount(account.sid)
-        if account is None:
-            entry = _MISSING
-        else:
             secondary = account.secondary_auth_token
-            entry = Entry(
+            return Entry(
                 account,
                 digest(account.auth_token),
                 None if secondary is None else digest(secondary),
                 connect,
             )
-        # Store only if nothing was invalidated while we read: the read might predate the change.
-        if trusted and generation == self._generation:
-            self._entries[sid] = entry
-            if len(self._entries) > _MAX_ENTRIES:
-                self._entries.popitem(last=False)
-        return entry
+
+        return await self._cached("account", sid, load)
 
     async def account(self, sid: AccountSid) -> Account | None:
         return (await self.entry(sid)).account
 
     async def key(self, sid: str) -> APIKey | None:
-        """The API key `sid` (its secret's digest included), loading it on a miss."""
-        trusted = self._trusted()
-        if trusted:
-            cached = self._keys.get(sid)
-            if cached is not None:
-                return cached[0]
-        generation = self._generation
-        async with self._uow() as uow:
-            key = await uow.keys.find(sid)
-        if trusted and generation == self._generation:
-            self._keys[sid] = _NO_KEY if key is None else (key,)
-            if len(self._keys) > _MAX_ENTRIES:
-                self._keys.popitem(last=False)
-        return key
+        """The API key `sid` (its secret's digest included)."""
+        return await self._cached("key", sid, lambda uow: uow.keys.find(sid))
 
     async def oauth_app(self, client_id: str) -> AppCredentials | None:
-        """The OAuth app `client_id` with its secrets, loading it on a miss."""
-        trusted = self._trusted()
-        if trusted:
-            cached = self._apps.get(client_id)
-            if cached is not None:
-                return cached[0]
-        generation = self._generation
-        async with self._uow() as uow:
+        """The OAuth app `client_id` with its secrets."""
+
+        async def load(uow: UnitOfWork) -> AppCredentials | None:
             app = await uow.oauth_apps.find(client_id)
-            found = None
-            if app is not None:
-                found = AppCredentials(app, tuple(await uow.oauth_apps.secrets(app.sid)))
-        if trusted and generation == self._generation:
-            self._apps[client_id] = _NO_APP if found is None else (found,)
-            if len(self._apps) > _MAX_ENTRIES:
-                self._apps.popitem(last=False)
-        return found
+            if app is None:
+                return None
+            return AppCredentials(app, tuple(await uow.oauth_apps.secrets(app.sid)))
+
+        return await self._cached("oauth_app", client_id, load)
 
     async def connect_app(self, sid: str) -> ConnectApp | None:
-        """The Connect app `sid`, loading it on a miss."""
-        trusted = self._trusted()
-        if trusted:
-            cached = self._connect_apps.get(sid)
-            if cached is not None:
-                return cached[0]
-        generation = self._generation
-        async with self._uow() as uow:
-            app = await uow.connect_apps.find(sid)
-        if trusted and generation == self._generation:
-            self._connect_apps[sid] = _NO_CONNECT_APP if app is None else (app,)
-            if len(self._connect_apps) > _MAX_ENTRIES:
-                self._connect_apps.popitem(last=False)
-        return app
+        """The Connect app `sid`."""
+        return await self._cached(CONNECT_APP, sid, lambda uow: uow.connect_apps.find(sid))
 
     def invalidate(self, changes: Sequence[tuple[str, str]]) -> None:
-        """Forget the accounts ("account"; "connect_authorization" names a Connect app's
-        dedicated subaccount), keys ("key"), OAuth apps ("oauth_app") and Connect apps
-        ("connect_app") named in `changes`."""
+        """Forget what `changes` name: accounts ("account"; "connect_authorization" names a
+        Connect app's dedicated subaccount), keys ("key"), OAuth apps ("oauth_app") and Connect
+        apps ("connect_app")."""
         self._generation += 1
         for entity, key in changes:
-            if entity in ("account", CONNECT_AUTHORIZATION):
-                self._entries.pop(key, None)
-            elif entity == "key":
-                self._keys.pop(key, None)
-            elif entity == "oauth_app":
-                self._apps.pop(key, None)
-            elif entity == CONNECT_APP:
-                self._connect_apps.pop(key, None)
+            kind = _TABLE_OF.get(entity)
+            if kind is not None:
+                self._tables[kind].pop(key, None)
 
     def clear(self) -> None:
         self._generation += 1
-        self._entries.clear()
-        self._keys.clear()
-        self._apps.clear()
-        self._connect_apps.clear()
+        for table in self._tables.values():
+            table.clear()
