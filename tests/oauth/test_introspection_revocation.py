@@ -125,3 +125,19 @@ def test_concurrent_revocations_of_one_token_all_succeed(client: TestClient) -> 
         )
     assert statuses == [200] * 8
     assert client.get(CALLS.format(account.sid), headers=bearer(token)).status_code == 401
+
+
+def test_revocations_are_forgotten_once_their_tokens_have_expired(
+    client: TestClient, clock: FixedClock
+) -> None:
+    account = make_account(client)
+    app, secret = make_app(client, account, ttl=60)
+    first = fetch_token(client, app.sid, secret)["access_token"]
+    client.post("/oauth2/revoke", data={"token": first}, auth=(app.sid, secret))
+    revoked = runtime(client).oauth.tokens.revoked
+    assert len(revoked) == 1
+    clock.advance(60)  # the first token has expired: its revocation need not be kept
+    second = fetch_token(client, app.sid, secret)["access_token"]
+    client.post("/oauth2/revoke", data={"token": second}, auth=(app.sid, secret))
+    assert len(revoked) == 1
+    assert client.get(CALLS.format(account.sid), headers=bearer(second)).status_code == 401

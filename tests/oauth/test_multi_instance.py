@@ -11,6 +11,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from charter.domain.events import SYSTEM
+from charter.oauth.bearer import BearerAuthenticator
+from charter.oauth.keyring import KeyRing
+from charter.oauth.tokens import AccessTokens
 from charter.settings import Settings
 from charter.web.app import create_app
 from tests import databases
@@ -89,3 +92,21 @@ def test_signing_key_rotation_reaches_the_other_instance(
             fetch_token(other, app.sid, secret)["access_token"].split(".")[0] == token.split(".")[0]
         )
     )
+
+
+def test_an_unknown_kid_makes_a_stale_instance_reload_its_keys(client: TestClient) -> None:
+    """A key ring that missed a rotation (no change-feed notice yet) verifies a token signed by
+    the new key: the unknown `kid` makes it reload from the database first."""
+    account = make_account(client)
+    app, secret = make_app(client, account)
+    rt = runtime(client)
+    assert client.portal is not None
+    stale = KeyRing(rt.uow, rt.clock)
+    client.portal.call(stale.load)
+    bearer_check = BearerAuthenticator(
+        AccessTokens(stale, rt.clock, rt.oauth.issuer, rt.oauth.issuer), stale, rt.directory
+    )
+    client.portal.call(lambda: rt.oauth.keyring.rotate(overlap_seconds=3600))
+    token = fetch_token(client, app.sid, secret)["access_token"]  # signed by the new key
+    principal = client.portal.call(lambda: bearer_check.authenticate(token))
+    assert principal.credential_id == app.sid

@@ -53,7 +53,7 @@ class OAuthService:
             ):
                 await uow.changes.record(REVOCATION_CHANGE, f"{claims.jti}:{claims.exp}")
             await uow.commit()
-        self.tokens.revoked.add(claims.jti, claims.exp)
+        self.tokens.revoked.add(claims.jti, claims.exp, int(now.timestamp()))
 
     def on_changes(self, changes: Sequence[tuple[str, str]]) -> None:
         """Apply revocations and key rotations made on any instance."""
@@ -62,7 +62,8 @@ class OAuthService:
             if entity == REVOCATION_CHANGE:
                 jti, _, exp = key.partition(":")
                 if exp.isdigit():
-                    self.tokens.revoked.add(jti, int(exp))
+                    now = int(self._clock.now().timestamp())
+                    self.tokens.revoked.add(jti, int(exp), now)
             elif entity == KEY_CHANGE:
                 reload_keys = True
         if reload_keys:

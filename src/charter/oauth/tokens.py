@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from joserfc import jwt
-from joserfc.errors import JoseError
+from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jws import JWSRegistry
 
 from charter.domain.clock import Clock
@@ -66,7 +66,10 @@ class Revocations:
     def __init__(self) -> None:
         self._revoked: dict[str, int] = {}
 
-    def add(self, jti: str, exp: int) -> None:
+    def add(self, jti: str, exp: int, now: int) -> None:
+        """Refuse `jti` until `exp`; revocations whose tokens have expired by `now` are
+        forgotten here (revocations are rare, so the set stays as small as the live ones)."""
+        self._revoked = {j: e for j, e in self._revoked.items() if e > now}
         self._revoked[jti] = exp
 
     def replace(self, entries: list[tuple[str, int]]) -> None:
@@ -75,8 +78,8 @@ class Revocations:
     def __contains__(self, jti: str) -> bool:
         return jti in self._revoked
 
-    def forget_expired(self, now: int) -> None:
-        self._revoked = {j: e for j, e in self._revoked.items() if e > now}
+    def __len__(self) -> int:
+        return len(self._revoked)
 
 
 class AccessTokens:
@@ -111,10 +114,12 @@ class AccessTokens:
         keys = self._keyring.keys
         try:
             decoded = jwt.decode(token, keys.verifying, registry=_REGISTRY)
-        except (JoseError, ValueError, TypeError, KeyError) as exc:
-            # joserfc raises ValueError for a kid it cannot find; a key rotated on another
-            # instance may be the reason, so the caller may reload the key ring and retry once.
-            raise InvalidToken("signature", unknown_key="kid" in str(exc).lower()) from None
+        except InvalidKeyIdError:
+            # A key rotated in on another instance moments ago may be the reason: the caller
+            # may reload the key ring and retry once.
+            raise InvalidToken("kid", unknown_key=True) from None
+        except (JoseError, ValueError, TypeError, KeyError):
+            raise InvalidToken("signature") from None
         if decoded.header.get("typ") != TOKEN_TYPE:
             raise InvalidToken("typ")
         claims = decoded.claims
