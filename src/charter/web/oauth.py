@@ -8,8 +8,6 @@ RFC 6749 bodies, never Twilio's: these are OAuth endpoints.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import unquote
@@ -19,13 +17,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from charter.domain.errors import DomainError
+from charter.domain.errors import AuthenticationRequired, DomainError
 from charter.domain.ids import is_sid
 from charter.domain.permissions import grantable_names
 from charter.oauth.clients import AUTH_METHODS, Client, current_client
 from charter.oauth.server import FormRequest, OAuthResponse
 from charter.runtime import Runtime
-from charter.web.routing import client_address
+from charter.web.routing import client_address, parse_basic
 from charter.web.twilio import decode_pairs, form_pairs
 
 NO_STORE = [("Cache-Control", "no-store"), ("Pragma", "no-cache")]
@@ -42,6 +40,11 @@ _PASCAL = {
     "Scope": "scope",
     "CodeVerifier": "code_verifier",
 }
+
+# Names that carry credentials, in either casing: refused in a query string.
+_URL_FORBIDDEN = frozenset(
+    {*_URL_CREDENTIALS, *(k for k, v in _PASCAL.items() if v in _URL_CREDENTIALS)}
+)
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -92,7 +95,7 @@ def _error(exc: BadRequest) -> Response:
 async def _form(request: Request, runtime: Runtime, pascal: bool) -> dict[str, str]:
     """The form as one value per field: RFC 6749 §3.2 forbids repeats; empty means omitted."""
     query = {k for k, _ in decode_pairs(request.scope["query_string"])}
-    if query & {*_URL_CREDENTIALS, *(k for k, v in _PASCAL.items() if v in _URL_CREDENTIALS)}:
+    if not _URL_FORBIDDEN.isdisjoint(query):
         raise BadRequest("Credentials must be sent in the request body or header, not the URL")
     try:
         pairs = await form_pairs(request, runtime.settings.max_body_bytes)
@@ -109,15 +112,15 @@ async def _form(request: Request, runtime: Runtime, pascal: bool) -> dict[str, s
 
 
 def _client_id(request: Request, form: dict[str, str]) -> str | None:
-    """The client a request names: HTTP Basic (RFC 6749 §2.3.1 encoding) or the form."""
-    header = request.headers.get("authorization", "")
-    if header[:6].lower() == "basic ":
-        try:
-            decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            raise BadRequest("Malformed Authorization header", 401, "invalid_client") from None
-        return unquote(decoded.partition(":")[0]) or None
-    return form.get("client_id")
+    """The client a request names: HTTP Basic (RFC 6749 §2.3.1 form-encoding) or the form."""
+    header = request.headers.get("authorization")
+    if header is None or header[:6].lower() != "basic ":
+        return form.get("client_id")
+    try:
+        username, _ = parse_basic(header)
+    except AuthenticationRequired:
+        raise BadRequest("Malformed Authorization header", 401, "invalid_client") from None
+    return unquote(username) or None
 
 
 async def _authenticated(
@@ -137,8 +140,8 @@ async def _authenticated(
         credentials = await runtime.directory.oauth_app(client_id)
     token = current_client.set(Client(client_id or "", credentials, runtime.clock.now()))
     try:
-        # `request.url.path` without building the whole URL (these routes' paths are literal).
-        uri = runtime.settings.public_url.rstrip("/") + request.scope["path"]
+        # The issuer is the public URL; these routes' paths are literal.
+        uri = runtime.oauth.issuer + request.scope["path"]
         response: OAuthResponse = act(FormRequest(uri, request.headers, form))
     finally:
         current_client.reset(token)
