@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from functools import lru_cache
 
-from charter.domain.accounts import is_usable
 from charter.domain.errors import AccountNotActive, InvalidAccessToken
 from charter.domain.ids import AccountSid
 from charter.domain.models import Principal
@@ -56,10 +55,7 @@ class BearerAuthenticator:
         account = await self._directory.account(AccountSid(claims.sub))
         if account is None:  # pragma: no cover - apps are deleted with their account
             raise InvalidAccessToken()
-        main = None
-        if account.is_subaccount:
-            main = await self._directory.account(account.owner_account_sid)
-        if not is_usable(account, main):
+        if not await self._directory.usable(account):
             raise AccountNotActive("Account is not active")
         return Principal(
             kind="oauth_app",

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hmac
 
-from charter.domain.accounts import is_usable
 from charter.domain.connect import ConnectApp, usable_permissions
 from charter.domain.errors import AccountNotActive, AuthenticationRequired, TooManyRequests
 from charter.domain.ids import AccountSid, is_sid
@@ -59,10 +58,7 @@ class Authenticator:
             raise _failed()
         self._throttle.succeeded(source, username)
         principal, account = found
-        main = None
-        if account.is_subaccount:
-            main = await self._directory.account(account.owner_account_sid)
-        if not is_usable(account, main):
+        if not await self._directory.usable(account):
             raise AccountNotActive("Account is not active")
         return principal
 
@@ -123,10 +119,7 @@ class Authenticator:
         grant, account, owner = entry.connect, entry.account, developer.account
         if grant is None or account is None or app is None or owner is None:  # pragma: no cover
             return None  # `as_app` matched, so `_developer` found all of them
-        owner_main = None
-        if owner.is_subaccount:
-            owner_main = await self._directory.account(owner.owner_account_sid)
-        if not is_usable(owner, owner_main):
+        if not await self._directory.usable(owner):
             return None
         principal = Principal(
             kind="connect",

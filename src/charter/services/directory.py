@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar, cast
 
+from charter.domain.accounts import is_usable
 from charter.domain.connect import Authorization, ConnectApp
 from charter.domain.ids import AccountSid
 from charter.domain.models import Account, APIKey
@@ -109,6 +110,13 @@ class Directory:
 
     async def account(self, sid: AccountSid) -> Account | None:
         return (await self.entry(sid)).account
+
+    async def usable(self, account: Account) -> bool:
+        """Whether `account` may act: active, and so is its main account."""
+        main = None
+        if account.is_subaccount:
+            main = await self.account(account.owner_account_sid)
+        return is_usable(account, main)
 
     async def key(self, sid: str) -> APIKey | None:
         """The API key `sid` (its secret's digest included)."""
