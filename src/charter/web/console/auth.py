@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from starlette.requests import Request
 from starlette.responses import Response
 
 from charter.domain.console import safe_next
-from charter.domain.errors import AuthenticationRequired, InvalidParameter, TooManyRequests
+from charter.domain.errors import (
+    AuthenticationRequired,
+    DomainError,
+    InvalidParameter,
+    TooManyRequests,
+)
 from charter.domain.money import format_units
+from charter.services.console import NewSession
 from charter.web.console.pages import (
     anonymous_csrf_ok,
     check_csrf,
@@ -36,30 +44,32 @@ async def home(request: Request) -> Response:
     return render(request, "home.html", session, account=session.account, balance=balance)
 
 
-@page
-async def sign_in_form(request: Request) -> Response:
+async def _anonymous_form(request: Request, template: str) -> Response:
+    """The sign-in or sign-up form; a browser already signed in goes straight to `next`."""
     target = safe_next(request.query_params.get("next"))
-    session = await signed_in(request)
-    if session is not None:
+    if await signed_in(request) is not None:
         return see_other(target)
-    return render(request, "sign_in.html", None, next=target, email="", error=None)
+    return render(request, template, None, next=target, email="", error=None)
 
 
-@page
-async def sign_in(request: Request) -> Response:
+async def _start_session(
+    request: Request,
+    template: str,
+    attempt: Callable[[str, str, str], Awaitable[NewSession]],
+    refused: tuple[type[DomainError], ...],
+) -> Response:
+    """Sign in or up from the posted form: on success the session cookie and a redirect to
+    `next`; on one of the `refused` errors the form again with its message and status."""
     form = await read_form(request)
     target = safe_next(one(form, "next"))
     email = one(form, "email")
     if not anonymous_csrf_ok(request, form):
         return csrf_refused(request, None)
     try:
-        new = await runtime_of(request).console.sign_in(
-            email, one(form, "password"), client_address(request)
-        )
-    except (AuthenticationRequired, TooManyRequests) as exc:
-        status = 429 if isinstance(exc, TooManyRequests) else 401
+        new = await attempt(email, one(form, "password"), client_address(request))
+    except refused as exc:
         return render(
-            request, "sign_in.html", None, status, exc.headers,
+            request, template, None, exc.status, exc.headers,
             next=target, email=email, error=exc.message,
         )  # fmt: skip
     response = see_other(target)
@@ -68,32 +78,27 @@ async def sign_in(request: Request) -> Response:
 
 
 @page
+async def sign_in_form(request: Request) -> Response:
+    return await _anonymous_form(request, "sign_in.html")
+
+
+@page
+async def sign_in(request: Request) -> Response:
+    sign_in = runtime_of(request).console.sign_in
+    return await _start_session(
+        request, "sign_in.html", sign_in, (AuthenticationRequired, TooManyRequests)
+    )
+
+
+@page
 async def sign_up_form(request: Request) -> Response:
-    target = safe_next(request.query_params.get("next"))
-    session = await signed_in(request)
-    if session is not None:
-        return see_other(target)
-    return render(request, "sign_up.html", None, next=target, email="", error=None)
+    return await _anonymous_form(request, "sign_up.html")
 
 
 @page
 async def sign_up(request: Request) -> Response:
-    form = await read_form(request)
-    target = safe_next(one(form, "next"))
-    email = one(form, "email")
-    if not anonymous_csrf_ok(request, form):
-        return csrf_refused(request, None)
-    try:
-        new = await runtime_of(request).console.sign_up(
-            email, one(form, "password"), client_address(request)
-        )
-    except InvalidParameter as exc:
-        return render(
-            request, "sign_up.html", None, 400, next=target, email=email, error=exc.message
-        )
-    response = see_other(target)
-    set_session_cookie(request, response, new.token)
-    return response
+    sign_up = runtime_of(request).console.sign_up
+    return await _start_session(request, "sign_up.html", sign_up, (InvalidParameter,))
 
 
 @page
