@@ -58,14 +58,7 @@ class ConnectService:
         data = {"friendly_name": app.friendly_name, "permissions": list(app.permissions)}
         async with self._uow() as uow:
             await uow.connect_apps.add(app)
-            await uow.changes.record(CONNECT_APP, app.sid)
-            await uow.events.add(
-                audit_event(
-                    app.account_sid, "connect-apps.created", app.sid, actor, now,
-                    "Connect app created", data,
-                )
-            )  # fmt: skip
-            await uow.commit()
+            await _app_changed(uow, app, "created", data, actor, now)
         return app
 
     async def list_apps(self, account: Account, page: PageRequest) -> Page[ConnectApp]:
@@ -97,14 +90,7 @@ class ConnectService:
         async with self._uow() as uow:
             if not await uow.connect_apps.update(updated):
                 raise NotFound(f"The requested resource ConnectApp {sid} was not found")
-            await uow.changes.record(CONNECT_APP, app.sid)
-            await uow.events.add(
-                audit_event(
-                    app.account_sid, "connect-apps.updated", app.sid, actor, now,
-                    "Connect app updated", data,
-                )
-            )  # fmt: skip
-            await uow.commit()
+            await _app_changed(uow, app, "updated", data, actor, now)
         return updated
 
     async def delete_app(self, account: Account, sid: str, actor: Actor) -> None:
@@ -117,14 +103,9 @@ class ConnectService:
                 if authorization.is_active:
                     await self._revoke(uow, app, authorization, actor, now)
             await uow.connect_apps.delete(app.sid)
-            await uow.changes.record(CONNECT_APP, app.sid)
-            await uow.events.add(
-                audit_event(
-                    app.account_sid, "connect-apps.deleted", app.sid, actor, now,
-                    "Connect app deleted", {"friendly_name": app.friendly_name},
-                )
-            )  # fmt: skip
-            await uow.commit()
+            await _app_changed(
+                uow, app, "deleted", {"friendly_name": app.friendly_name}, actor, now
+            )
 
     # ---- customers' authorizations ------------------------------------------------------
 
@@ -235,7 +216,7 @@ class ConnectService:
             authorization = await uow.authorizations.find_for(app_sid, customer.sid)
             app = await uow.connect_apps.find(app_sid)
         if authorization is None or not authorization.is_active or app is None:
-            raise NotFound(f"The requested resource AuthorizedConnectApp {app_sid} was not found")
+            raise _no_authorization(app_sid)
         return authorization, app
 
     async def revoke(self, customer: Account, app_sid: str, actor: Actor) -> None:
@@ -246,14 +227,13 @@ class ConnectService:
         async with self._uow() as uow:
             authorization = await uow.authorizations.find_for(app_sid, customer.sid)
             app = await uow.connect_apps.find(app_sid)
-            if authorization is None or app is None or not authorization.is_active:
-                raise NotFound(
-                    f"The requested resource AuthorizedConnectApp {app_sid} was not found"
-                )
-            if not await self._revoke(uow, app, authorization, actor, now):
-                raise NotFound(
-                    f"The requested resource AuthorizedConnectApp {app_sid} was not found"
-                )
+            if (
+                authorization is None
+                or app is None
+                or not authorization.is_active
+                or not await self._revoke(uow, app, authorization, actor, now)
+            ):
+                raise _no_authorization(app_sid)
             await uow.commit()
 
     async def _revoke(
@@ -295,3 +275,27 @@ class ConnectService:
                 subject_sid=authorization.sid,
             )
         return True
+
+
+async def _app_changed(
+    uow: UnitOfWork,
+    app: ConnectApp,
+    what: str,
+    data: Mapping[str, object],
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """Finish a change to `app` in `uow`: its change-feed row, its `connect-apps.<what>` event in
+    the developer's log, and the commit."""
+    await uow.changes.record(CONNECT_APP, app.sid)
+    await uow.events.add(
+        audit_event(
+            app.account_sid, f"connect-apps.{what}", app.sid, actor, now,
+            f"Connect app {what}", data,
+        )
+    )  # fmt: skip
+    await uow.commit()
+
+
+def _no_authorization(app_sid: str) -> NotFound:
+    return NotFound(f"The requested resource AuthorizedConnectApp {app_sid} was not found")
