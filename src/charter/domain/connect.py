@@ -20,6 +20,7 @@ from charter.domain.accounts import check_friendly_name
 from charter.domain.errors import AccountNotActive, FullAccountRequired, InvalidParameter
 from charter.domain.ids import AccountSid, new_sid
 from charter.domain.models import Account, AccountStatus, AccountType
+from charter.domain.oauth_apps import check_text
 from charter.domain.urls import check_url
 
 GET_ALL = "get-all"
@@ -114,14 +115,6 @@ def parse_permissions(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(p for p in PERMISSIONS if p in given)
 
 
-def _text(field: str, value: object, limit: int) -> str | None:
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str) or len(value) > limit:
-        raise InvalidParameter(f"{field} must be text of at most {limit} characters")
-    return value
-
-
 def check_fields(raw: Mapping[str, object], *, production: bool) -> dict[str, object]:
     """The app fields present in `raw` (snake_case names; `permissions` a sequence of strings),
     validated. An empty text or URL clears an optional field; the required ones (friendly name,
@@ -134,9 +127,9 @@ def check_fields(raw: Mapping[str, object], *, production: bool) -> dict[str, ob
         if name == "friendly_name":
             fields[name] = check_friendly_name(str(value))
         elif name == "company_name":
-            fields[name] = _text(_wire(name), value, COMPANY_LENGTH)
+            fields[name] = check_text(_wire(name), value, COMPANY_LENGTH)
         elif name == "description":
-            fields[name] = _text(_wire(name), value, DESCRIPTION_LENGTH)
+            fields[name] = check_text(_wire(name), value, DESCRIPTION_LENGTH)
         elif name in URL_FIELDS:
             text = value if value is None or isinstance(value, str) else str(value)
             fields[name] = check_url(_wire(name), text, production=production)
