@@ -30,6 +30,12 @@ CALLBACK_METHODS = ("GET", "POST")
 DEFAULT_CALLBACK_METHOD = "POST"
 COMPANY_LENGTH = 255
 DESCRIPTION_LENGTH = 1024
+# The app's settable fields, in the order forms, events and the API list them.
+APP_FIELDS = (
+    "friendly_name", "logo_url", "company_name", "description", "homepage_url",
+    "terms_of_service_url", "authorize_redirect_url", "deauthorize_callback_url",
+    "deauthorize_callback_method", "permissions",
+)  # fmt: skip
 URL_FIELDS = (
     "logo_url", "homepage_url", "terms_of_service_url", "authorize_redirect_url",
     "deauthorize_callback_url",
@@ -123,16 +129,16 @@ def check_fields(raw: Mapping[str, object], *, production: bool) -> dict[str, ob
     fields: dict[str, object] = {}
     for name, value in raw.items():
         if name in REQUIRED_FIELDS and (value is None or value == ""):
-            raise InvalidParameter(f"{_wire(name)} is required")
+            raise InvalidParameter(f"{wire_name(name)} is required")
         if name == "friendly_name":
             fields[name] = check_friendly_name(str(value))
         elif name == "company_name":
-            fields[name] = check_text(_wire(name), value, COMPANY_LENGTH)
+            fields[name] = check_text(wire_name(name), value, COMPANY_LENGTH)
         elif name == "description":
-            fields[name] = check_text(_wire(name), value, DESCRIPTION_LENGTH)
+            fields[name] = check_text(wire_name(name), value, DESCRIPTION_LENGTH)
         elif name in URL_FIELDS:
             text = value if value is None or isinstance(value, str) else str(value)
-            fields[name] = check_url(_wire(name), text, production=production)
+            fields[name] = check_url(wire_name(name), text, production=production)
         elif name == "deauthorize_callback_method":
             method = DEFAULT_CALLBACK_METHOD if not value else str(value).upper()
             if method not in CALLBACK_METHODS:
@@ -144,12 +150,13 @@ def check_fields(raw: Mapping[str, object], *, production: bool) -> dict[str, ob
                 raise InvalidParameter("Permissions must be a list of permissions")
             fields[name] = parse_permissions(str(v) for v in values)
         else:
-            raise InvalidParameter(f"{_wire(name)} cannot be set")
+            raise InvalidParameter(f"{wire_name(name)} cannot be set")
     return fields
 
 
-def _wire(name: str) -> str:
-    """The PascalCase parameter name of the field `name` (for error messages)."""
+def wire_name(name: str) -> str:
+    """The PascalCase parameter name of the field `name` (`terms_of_service_url` is
+    `TermsOfServiceUrl`)."""
     return "".join(part.capitalize() for part in name.split("_"))
 
 
@@ -158,7 +165,7 @@ def new_app(account: Account, fields: Mapping[str, object], now: datetime) -> Co
     may have one (`FullAccountRequired`, 403)."""
     if account.type is not AccountType.FULL:
         raise FullAccountRequired("Only Full accounts can create Connect apps; upgrade first")
-    missing = [_wire(f) for f in REQUIRED_FIELDS if not fields.get(f)]
+    missing = [wire_name(f) for f in REQUIRED_FIELDS if not fields.get(f)]
     if missing:
         raise InvalidParameter(f"{', '.join(missing)} is required")
 

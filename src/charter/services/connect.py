@@ -31,9 +31,6 @@ from charter.services.directory import CONNECT_APP, CONNECT_AUTHORIZATION
 
 ATTEMPTS = 3  # an approval that loses the race on (app, customer) reads the winner's back
 DEAUTHORIZE = "deauthorize"  # the outbox kind of deauthorization callbacks
-_APP_FIELDS = ("friendly_name", "logo_url", "company_name", "description", "homepage_url",
-               "terms_of_service_url", "authorize_redirect_url", "deauthorize_callback_url",
-               "deauthorize_callback_method", "permissions")  # fmt: skip
 
 
 class ConnectService:
@@ -86,7 +83,7 @@ class ConnectService:
         updated = rules.update_app(app, checked, now)
         if updated is app:
             return app
-        data = changes(app, updated, *_APP_FIELDS)
+        data = changes(app, updated, *rules.APP_FIELDS)
         async with self._uow() as uow:
             if not await uow.connect_apps.update(updated):
                 raise NotFound(f"The requested resource ConnectApp {sid} was not found")

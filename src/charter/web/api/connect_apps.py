@@ -12,7 +12,7 @@ from typing import Any
 
 from typing_extensions import TypedDict
 
-from charter.domain.connect import ConnectApp
+from charter.domain.connect import APP_FIELDS, ConnectApp, wire_name
 from charter.domain.ids import parse_sid
 from charter.domain.permissions import CONNECT_APPS
 from charter.web.routing import Call, Operation
@@ -75,18 +75,7 @@ class ConnectAppParams(Params):
     Permissions: list[str] | None = None  # repeated keys and/or comma-separated
 
 
-_FIELDS = {
-    "FriendlyName": "friendly_name",
-    "LogoUrl": "logo_url",
-    "CompanyName": "company_name",
-    "Description": "description",
-    "HomepageUrl": "homepage_url",
-    "TermsOfServiceUrl": "terms_of_service_url",
-    "AuthorizeRedirectUrl": "authorize_redirect_url",
-    "DeauthorizeCallbackUrl": "deauthorize_callback_url",
-    "DeauthorizeCallbackMethod": "deauthorize_callback_method",
-    "Permissions": "permissions",
-}
+_FIELDS = {wire_name(name): name for name in APP_FIELDS}
 
 
 def _fields(params: ConnectAppParams) -> dict[str, object]:

@@ -9,7 +9,14 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import Response
 
-from charter.domain.connect import CALLBACK_METHODS, PERMISSIONS, PLAIN_WORDS, ConnectApp
+from charter.domain.connect import (
+    APP_FIELDS,
+    CALLBACK_METHODS,
+    PERMISSIONS,
+    PLAIN_WORDS,
+    ConnectApp,
+    wire_name,
+)
 from charter.domain.errors import DomainError, InvalidParameter, NotFound
 from charter.domain.events import CONSOLE, Actor
 from charter.domain.models import Account
@@ -30,17 +37,7 @@ from charter.web.routing import client_address
 
 PAGE_SIZE = 50
 # The form's fields: the API's names, the service's names.
-FIELDS = (
-    ("FriendlyName", "friendly_name"),
-    ("LogoUrl", "logo_url"),
-    ("CompanyName", "company_name"),
-    ("Description", "description"),
-    ("HomepageUrl", "homepage_url"),
-    ("TermsOfServiceUrl", "terms_of_service_url"),
-    ("AuthorizeRedirectUrl", "authorize_redirect_url"),
-    ("DeauthorizeCallbackUrl", "deauthorize_callback_url"),
-    ("DeauthorizeCallbackMethod", "deauthorize_callback_method"),
-)
+FIELDS = tuple((wire_name(name), name) for name in APP_FIELDS if name != "permissions")
 BUTTON_STYLE = (
     "display:inline-block;padding:10px 18px;border-radius:6px;background:#f22f46;"
     "color:#ffffff;font:600 15px/1.2 -apple-system,'Segoe UI',Helvetica,Arial,sans-serif;"
