@@ -15,12 +15,12 @@ from urllib.parse import urlsplit
 
 from charter.domain.ids import UserSid
 from charter.domain.models import Membership, Role
+from charter.domain.oauth_apps import may_manage_apps
 
 SESSION_LIFETIME = timedelta(hours=12)  # absolute: signing in again starts a new session
 PASSWORD_MIN = 8
 PASSWORD_MAX = 1024  # argon2 takes any length; this bounds the work one request can ask for
 HOME = "/console/"
-MANAGING_ROLES = frozenset({Role.OWNER, Role.ADMINISTRATOR, Role.DEVELOPER})
 _ROLE_ORDER = (Role.OWNER, Role.ADMINISTRATOR, Role.DEVELOPER, Role.BILLING_MANAGER, Role.SUPPORT)
 
 
@@ -38,16 +38,12 @@ class ConsoleSession:
         return now < self.expires_at
 
 
-def may_manage_connect_apps(role: Role) -> bool:
-    """Owners, administrators and developers manage Connect apps and authorize them for their
-    account; billing managers and support do not."""
-    return role in MANAGING_ROLES
-
-
 def acting_membership(memberships: Sequence[Membership]) -> Membership | None:
-    """The membership the console acts through: the user's first with a managing role, owner
-    before administrator before developer, then by account SID (so the choice is stable)."""
-    managing = [m for m in memberships if may_manage_connect_apps(m.role)]
+    """The membership the console acts through: the user's first with a role that manages apps
+    (`oauth_apps.may_manage_apps`: owners, administrators and developers manage Connect apps and
+    authorize them for their account; billing managers and support do not), owner before
+    administrator before developer, then by account SID (so the choice is stable)."""
+    managing = [m for m in memberships if may_manage_apps(m.role)]
     managing.sort(key=lambda m: (_ROLE_ORDER.index(m.role), m.account_sid))
     return managing[0] if managing else None
 
