@@ -213,3 +213,23 @@ def test_next_never_leaves_the_site(client: TestClient, target: str) -> None:
 def test_next_keeps_a_path_on_this_site(client: TestClient) -> None:
     r = sign_up(client, "path@example.com", next_path="/authorize/CNx?state=a%20b&x=1")
     assert r.headers["location"] == "/authorize/CNx?state=a%20b&x=1"
+
+
+def test_signing_in_removes_the_sessions_that_have_ended(
+    client: TestClient, clock: FixedClock
+) -> None:
+    sign_up(client, "tidy@example.com")
+    ended = client.cookies["charter_session"]
+    clock.advance(SESSION_LIFETIME.total_seconds())
+    client.cookies.clear()
+    sign_in(client, "tidy@example.com")
+    sessions = runtime(client).uow
+
+    async def removed() -> int:
+        async with sessions() as uow:
+            return await uow.console_sessions.delete_expired(clock.now())
+
+    assert client.cookies["charter_session"] != ended
+    assert client.portal.call(removed) == 0  # the ended session went when the new one began
+    clock.advance(SESSION_LIFETIME.total_seconds())
+    assert client.portal.call(removed) == 1

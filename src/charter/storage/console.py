@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charter.domain.console import ConsoleSession
@@ -47,13 +47,7 @@ class SQLConsoleSessionRepo:
 
     async def delete_expired(self, now: datetime) -> int:
         """Remove sessions that ended before `now`; how many went."""
-        digests = list(
-            await self._session.scalars(
-                select(ConsoleSessionRow.token_digest).where(ConsoleSessionRow.expires_at <= now)
-            )
+        result = await self._session.execute(
+            delete(ConsoleSessionRow).where(ConsoleSessionRow.expires_at <= now)
         )
-        if digests:
-            await self._session.execute(
-                delete(ConsoleSessionRow).where(ConsoleSessionRow.token_digest.in_(digests))
-            )
-        return len(digests)
+        return int(result.rowcount)  # type: ignore[attr-defined]
