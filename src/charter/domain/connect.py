@@ -263,9 +263,12 @@ def approve(
     )
 
 
-def _with_query(url: str, params: list[tuple[str, str]]) -> str:
-    """`url` with `params` appended to whatever query it already has (its fragment kept)."""
-    parts = urlsplit(url)
+def _redirect(app: ConnectApp, params: list[tuple[str, str]], state: str | None) -> str:
+    """The app's Authorize URL with `params` and `state` (when one was given) appended to
+    whatever query it already has (its fragment kept)."""
+    if state is not None:
+        params = [*params, ("state", state)]
+    parts = urlsplit(check_authorizable(app))
     extra = urlencode(params)
     query = f"{parts.query}&{extra}" if parts.query else extra
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
@@ -274,19 +277,13 @@ def _with_query(url: str, params: list[tuple[str, str]]) -> str:
 def authorized_redirect(app: ConnectApp, authorization: Authorization, state: str | None) -> str:
     """Where the browser goes after approval: the Authorize URL with `AccountSid` (the dedicated
     subaccount) and `state` (when one was given)."""
-    params: list[tuple[str, str]] = [("AccountSid", authorization.subaccount_sid)]
-    if state is not None:
-        params.append(("state", state))
-    return _with_query(check_authorizable(app), params)
+    return _redirect(app, [("AccountSid", authorization.subaccount_sid)], state)
 
 
 def denied_redirect(app: ConnectApp, state: str | None) -> str:
     """Where the browser goes after the customer denies: `error=unauthorized_client` and
     `state`."""
-    params = [("error", "unauthorized_client")]
-    if state is not None:
-        params.append(("state", state))
-    return _with_query(check_authorizable(app), params)
+    return _redirect(app, [("error", "unauthorized_client")], state)
 
 
 def deauthorize_params(authorization: Authorization) -> dict[str, str]:
