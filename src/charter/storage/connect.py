@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 
 from charter.domain.connect import Authorization, AuthorizationStatus, ConnectApp
@@ -103,20 +103,17 @@ class SQLAuthorizationRepo(SidRepo[Authorization]):
             raise Conflict("The app was authorized concurrently; try again") from None
 
     async def find_for(self, connect_app_sid: str, customer: AccountSid) -> Authorization | None:
-        row = await self._session.scalar(
-            select(ConnectAuthorizationRow).where(
-                ConnectAuthorizationRow.connect_app_sid == connect_app_sid,
-                ConnectAuthorizationRow.customer_account_sid == customer,
-            )
+        return await self._one(
+            ConnectAuthorizationRow.connect_app_sid == connect_app_sid,
+            ConnectAuthorizationRow.customer_account_sid == customer,
         )
-        return None if row is None else self.to_domain(row)
 
     async def find_by_subaccount(self, subaccount_sid: AccountSid) -> Authorization | None:
-        row = await self._session.scalar(
-            select(ConnectAuthorizationRow).where(
-                ConnectAuthorizationRow.subaccount_sid == subaccount_sid
-            )
-        )
+        return await self._one(ConnectAuthorizationRow.subaccount_sid == subaccount_sid)
+
+    async def _one(self, *where: ColumnElement[bool]) -> Authorization | None:
+        """The authorization matching `where` (each lookup is on a unique key), or None."""
+        row = await self._session.scalar(select(ConnectAuthorizationRow).where(*where))
         return None if row is None else self.to_domain(row)
 
     async def for_app(self, connect_app_sid: str) -> Sequence[Authorization]:
