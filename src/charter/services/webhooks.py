@@ -22,13 +22,13 @@ class WebhookService:
 
     async def deliveries(self, account_sid: str, page: PageRequest) -> Page[WebhookDelivery]:
         """One page of `account_sid`'s deliveries, newest first, each with its attempts."""
-        async with self._uow() as uow:
+        async with self._uow.read() as uow:
             return await uow.outbox.list_deliveries(account_sid, self._clock.now(), page)
 
     async def get(self, account_sid: str, event_id: str) -> WebhookDelivery:
         """The delivery of event `event_id`; `NotFound` unless it is `account_sid`'s and its
         moment has come."""
-        async with self._uow() as uow:
+        async with self._uow.read() as uow:
             delivery = await uow.outbox.find_delivery(event_id)
         if delivery is not None and delivery.date_created > self._clock.now():
             delivery = None
