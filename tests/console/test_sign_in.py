@@ -230,6 +230,7 @@ def test_signing_in_removes_the_sessions_that_have_ended(
             return await uow.console_sessions.delete_expired(clock.now())
 
     assert client.cookies["charter_session"] != ended
+    assert client.portal is not None
     assert client.portal.call(removed) == 0  # the ended session went when the new one began
     clock.advance(SESSION_LIFETIME.total_seconds())
     assert client.portal.call(removed) == 1
