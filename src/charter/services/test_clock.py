@@ -27,7 +27,7 @@ class TestClockService:
 
     async def load(self) -> None:
         """Adopt the offset kept in the database (at start-up)."""
-        async with self._uow() as uow:
+        async with self._uow.read() as uow:
             self.clock.apply(await uow.test_clock.offset())
 
     async def advance(self, seconds: float) -> datetime:
