@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from charter.domain.clock import FixedClock
@@ -165,3 +166,26 @@ async def test_an_event_discarded_during_delivery_logs_nothing(
     await record(uow, clock, event, OK)
     async with engine.connect() as conn:
         assert await conn.scalar(select(func.count()).select_from(WebhookAttemptRow)) == 0
+
+
+async def test_an_idle_claim_on_sqlite_is_a_read_and_a_due_one_still_updates(
+    engine: AsyncEngine, uow: SQLUnitOfWorkFactory, clock: FixedClock
+) -> None:
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement.split(None, 1)[0].upper())
+
+    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        assert await claim(uow, clock) == []
+        idle = list(statements)
+        await enqueue(uow, clock)
+        statements.clear()
+        assert len(await claim(uow, clock)) == 1
+        busy = list(statements)
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", seen)
+    assert "UPDATE" in busy
+    if engine.dialect.name == "sqlite":
+        assert idle == ["SELECT"]  # no write lock taken by a poll with nothing due

@@ -5,8 +5,9 @@ Claiming (`claim_due`) is one statement: an `UPDATE … WHERE id IN (SELECT … 
 that leases the rows (moves `next_attempt_at` to the lease's end) and counts the attempt. On
 PostgreSQL the inner select takes `FOR UPDATE SKIP LOCKED`, so concurrent workers take disjoint
 rows without waiting; SQLite takes its write lock when the statement starts, so claims there are
-serialised. A worker that dies mid-delivery leaves its rows leased; they come due again when the
-lease ends.
+serialised (and a poll there first looks for a due row with a plain read, so an idle worker takes
+no write lock). A worker that dies mid-delivery leaves its rows leased; they come due again when
+the lease ends.
 """
 
 from __future__ import annotations
@@ -101,6 +102,8 @@ class SQLOutbox:
         )
         if self._is_postgres:
             due = due.with_for_update(skip_locked=True)
+        elif await self._session.scalar(due.limit(1)) is None:
+            return []  # idle: a plain read, so a poll with nothing due takes no write lock
         claimed = await self._session.execute(
             update(OutboxRow)
             .where(OutboxRow.id.in_(due.scalar_subquery()))
