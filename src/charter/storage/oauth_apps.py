@@ -57,16 +57,12 @@ class SQLOAuthAppRepo(SidRepo[OAuthApp]):
             "date_updated": app.date_updated,
         }
 
-    async def update(self, app: OAuthApp, if_status: str | None = None) -> bool:
-        """Write `app`'s settings over its row, leaving `secret_version` alone: only
+    def update_values(self, app: OAuthApp) -> dict[str, object]:
+        """`update` writes `app`'s settings over its row, leaving `secret_version` alone: only
         `bump_secret_version` moves it, so an update racing a rotation cannot roll it back."""
         values = self.values(app)
         del values["secret_version"]
-        query = update(OAuthAppRow).where(OAuthAppRow.sid == app.sid)
-        if if_status is not None:
-            query = query.where(OAuthAppRow.status == if_status)
-        result = await self._session.execute(query.values(**values))
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+        return values
 
     async def list_page(self, account_sid: AccountSid, page: PageRequest) -> Page[OAuthApp]:
         return await self.page(

@@ -77,6 +77,10 @@ class SidRepo(ABC, Generic[ModelT]):
     @abstractmethod
     def values(self, model: ModelT) -> dict[str, object]: ...
 
+    def update_values(self, model: ModelT) -> dict[str, object]:
+        """What `update` writes: `values` unless a column must only move by its own statement."""
+        return self.values(model)
+
     async def find(self, sid: str) -> ModelT | None:
         table = self.row.__table__
         found = (await self._session.execute(select(table).where(table.c.sid == sid))).first()
@@ -92,7 +96,7 @@ class SidRepo(ABC, Generic[ModelT]):
         query = update(self.row).where(self.row.sid == model.sid)
         if if_status is not None:
             query = query.where(self.row.status == if_status)
-        result = await self._session.execute(query.values(**self.values(model)))
+        result = await self._session.execute(query.values(**self.update_values(model)))
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     async def delete(self, sid: str) -> None:
